@@ -1,0 +1,186 @@
+"""Dates known only to the year or the month, stored in one sortable integer column.
+
+"March 2018" is not 2018-03-01. A PartialDate keeps the precision it was reported with and
+is stored as YYYYMMDD with zeros for the unknown parts (20180300 for March 2018, 20180000 for
+2018), so that ordering, year filters and indexes work the same on SQLite and PostgreSQL.
+"""
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+
+from django import forms
+from django.core import checks, exceptions
+from django.db import models
+
+PARTIAL_DATE_RE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self):
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"Year {self.year} is out of range.")
+        if self.month is None and self.day is not None:
+            raise ValueError("A day needs a month.")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"There is no month {self.month}.")
+        if self.day is not None:
+            last_day = calendar.monthrange(self.year, self.month)[1]
+            if not 1 <= self.day <= last_day:
+                month_name = calendar.month_name[self.month]
+                raise ValueError(f"{month_name} {self.year} has no day {self.day}.")
+
+    @classmethod
+    def parse(cls, text):
+        """Read "2018", "2018-03" or "2018-03-15"; raise ValueError for anything else."""
+        match = PARTIAL_DATE_RE.match(text)
+        if not match:
+            raise ValueError("Enter a year (2018), a month (2018-03) or a day (2018-03-15).")
+        year, month, day = (int(part) if part else None for part in match.groups())
+        return cls(year, month, day)
+
+    @classmethod
+    def from_date(cls, value):
+        return cls(value.year, value.month, value.day)
+
+    @classmethod
+    def from_int(cls, value):
+        year, rest = divmod(value, 10000)
+        month, day = divmod(rest, 100)
+        return cls(year, month or None, day or None)
+
+    def to_int(self):
+        return self.year * 10000 + (self.month or 0) * 100 + (self.day or 0)
+
+    @property
+    def precision(self):
+        if self.day is not None:
+            return "day"
+        if self.month is not None:
+            return "month"
+        return "year"
+
+    @property
+    def first_day(self):
+        return datetime.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self):
+        if self.day is not None:
+            return self.first_day
+        month = self.month or 12
+        return datetime.date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def isoformat(self):
+        """The ISO 8601 form at the stored precision: 2018, 2018-03 or 2018-03-15."""
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    def display(self):
+        """The date as a reader says it: "2018", "March 2018", "15 March 2018"."""
+        if self.month is None:
+            return str(self.year)
+        month_name = calendar.month_name[self.month]
+        if self.day is None:
+            return f"{month_name} {self.year}"
+        return f"{self.day} {month_name} {self.year}"
+
+    def __str__(self):
+        return self.isoformat()
+
+
+class PartialDateFormField(forms.CharField):
+    default_error_messages = {
+        "invalid": "Enter a year (2018), a month (2018-03) or a day (2018-03-15).",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"placeholder": "YYYY, YYYY-MM or YYYY-MM-DD"})
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, PartialDate):
+            return value.isoformat()
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError as error:
+            raise exceptions.ValidationError(str(error), code="invalid") from error
+
+
+class PartialDateField(models.Field):
+    """A model field holding a PartialDate (or None); see the module docstring for storage."""
+
+    description = "A date known to the year, the month or the day"
+
+    def get_internal_type(self):
+        return "PositiveIntegerField"
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        if not self.null:
+            errors.append(
+                checks.Error("PartialDateField must be null=True: unknown is a value.", obj=self)
+            )
+        return errors
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else PartialDate.from_int(value)
+
+    def to_python(self, value):
+        if value is None or isinstance(value, PartialDate):
+            return value
+        if isinstance(value, datetime.date):
+            return PartialDate.from_date(value)
+        try:
+            if isinstance(value, int):
+                return PartialDate.from_int(value)
+            return PartialDate.parse(str(value))
+        except ValueError as error:
+            raise exceptions.ValidationError(str(error), code="invalid") from error
+
+    def get_prep_value(self, value):
+        if value is None or value == "":
+            return None
+        if isinstance(value, int):
+            return value
+        return self.to_python(value).to_int()
+
+    def value_to_string(self, obj):
+        value = self.value_from_object(obj)
+        return "" if value is None else value.isoformat()
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PartialDateFormField, **kwargs})
+
+
+@PartialDateField.register_lookup
+class PartialDateInYear(models.Lookup):
+    """`verdict_date__year=2018`: any date within 2018, at any precision, as an index range."""
+
+    lookup_name = "year"
+
+    def get_prep_lookup(self):
+        return int(self.rhs)
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} BETWEEN %s AND %s", [*lhs_params, self.rhs * 10000, self.rhs * 10000 + 1231]

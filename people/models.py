@@ -1,0 +1,334 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+from newsroom.fields import HttpsURLField
+from newsroom.partial_dates import PartialDateField
+from newsroom.slugs import neutral_slug, unique_slug
+from people.names import normalise_name
+
+NEUTRAL_PERSON_SLUG_RE = re.compile(r"^person-[0-9a-f]{10}$")
+
+
+class Script(models.TextChoices):
+    LATIN = "latin", "Latin"
+    CYRILLIC = "cyrillic", "Cyrillic"
+    OTHER = "other", "Other"
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People readers may see. Withheld names still show, but only as "name withheld"."""
+        return self.filter(is_public=True)
+
+    def matching(self, terms):
+        """People whose name, native name or any alternate name contains every search term."""
+        queryset = self
+        for term in terms:
+            queryset = queryset.filter(
+                models.Q(search_name__contains=term)
+                | models.Q(alternate_names__search_name__contains=term)
+            )
+        return queryset.distinct()
+
+
+class Person(models.Model):
+    class NameStatus(models.TextChoices):
+        NAMED = "named", "Named"
+        NOT_REPORTED = "not_reported", "Name not reported"
+        WITHHELD = "withheld", "Name withheld"
+
+    name_status = models.CharField(
+        max_length=12,
+        choices=NameStatus.choices,
+        default=NameStatus.NAMED,
+        help_text=(
+            "Withheld: we know the name but must not publish it. The name, photo, birth date "
+            "and alternate names then never appear on public pages. Not reported: the sources "
+            "do not name this person; they still count in every number."
+        ),
+    )
+    name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The name in Latin letters as our stories spell it. Empty if not reported.",
+    )
+    native_name = models.CharField(
+        "name in native script",
+        max_length=200,
+        blank=True,
+        help_text="The name in the person's own script, e.g. Cyrillic.",
+    )
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=(
+            "Web address. Filled in from the name; people whose name is withheld or not "
+            "reported get a neutral address that says nothing about them."
+        ),
+    )
+    birth_date = PartialDateField(
+        null=True, blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD, as precise as known."
+    )
+    country = CountryField(blank=True, db_index=True, help_text="Country of citizenship.")
+    photo = models.ImageField(upload_to="people/%Y/", blank=True)
+    photo_credit = models.CharField(max_length=200, blank=True)
+    summary = models.TextField(blank=True, help_text="A short public biography.")
+    is_public = models.BooleanField(
+        "public",
+        default=False,
+        db_index=True,
+        help_text="Shown on the public site. Leave unticked while the record is being checked.",
+    )
+    stories = models.ManyToManyField(
+        "newsroom.Article",
+        blank=True,
+        related_name="people",
+        help_text="Our stories about this person.",
+    )
+    search_name = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(Lower("name"), name="person_name_lower_idx")]
+
+    def __str__(self):
+        # The editors' label; public templates use public_name.
+        if self.name_status == self.NameStatus.NAMED:
+            return self.name
+        if self.name_status == self.NameStatus.WITHHELD:
+            return f"{self.name or 'Unnamed'} [name withheld, {self.slug}]"
+        return f"Name not reported ({self.slug})"
+
+    def save(self, *args, **kwargs):
+        if self.name_status == self.NameStatus.NAMED:
+            if not self.slug or NEUTRAL_PERSON_SLUG_RE.match(self.slug):
+                self.slug = unique_slug(Person, self.name, exclude_pk=self.pk)
+        elif not NEUTRAL_PERSON_SLUG_RE.match(self.slug or ""):
+            self.slug = neutral_slug("person")
+        self.search_name = normalise_name(f"{self.name} {self.native_name}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("people:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.name_status != self.NameStatus.NOT_REPORTED and not self.name.strip():
+            raise ValidationError({"name": "Enter the name, or mark it as not reported."})
+
+    @property
+    def is_named(self):
+        return self.name_status == self.NameStatus.NAMED
+
+    @property
+    def public_name(self):
+        """The only name a public page may show."""
+        if self.is_named:
+            return self.name
+        return self.get_name_status_display().lower()
+
+
+class AlternateName(models.Model):
+    """Fields shared by the alternate names of people and organizations."""
+
+    name = models.CharField(max_length=200)
+    script = models.CharField(max_length=10, choices=Script.choices, default=Script.LATIN)
+    language = models.CharField(
+        max_length=10, blank=True, help_text="Language code if it matters, e.g. kk, ru, en."
+    )
+    search_name = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = normalise_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class PersonName(AlternateName):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="alternate_names")
+
+    class Meta(AlternateName.Meta):
+        verbose_name = "alternate name"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="unique_person_alternate_name")
+        ]
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+    def matching(self, terms):
+        queryset = self
+        for term in terms:
+            queryset = queryset.filter(
+                models.Q(search_name__contains=term)
+                | models.Q(alternate_names__search_name__contains=term)
+            )
+        return queryset.distinct()
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        PARTY = "party", "Political party"
+        MOVEMENT = "movement", "Movement"
+        NGO = "ngo", "Non-governmental organization"
+        MEDIA = "media", "Media"
+        COURT = "court", "Court"
+        GOVERNMENT = "government", "Government body"
+        COMPANY = "company", "Company"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(
+        max_length=50, blank=True, help_text="Abbreviation readers know, e.g. DVK."
+    )
+    native_name = models.CharField("name in native script", max_length=200, blank=True)
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="Web address. Filled in from the name."
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, db_index=True)
+    country = CountryField(blank=True, db_index=True)
+    summary = models.TextField(blank=True)
+    website = HttpsURLField(max_length=300, blank=True)
+    is_public = models.BooleanField(
+        "public",
+        default=False,
+        db_index=True,
+        help_text="Shown on the public site. Leave unticked while the record is being checked.",
+    )
+    stories = models.ManyToManyField(
+        "newsroom.Article",
+        blank=True,
+        related_name="organizations",
+        help_text="Our stories about this organization.",
+    )
+    search_name = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Organization, self.name, exclude_pk=self.pk)
+        self.search_name = normalise_name(f"{self.name} {self.short_name} {self.native_name}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("organizations:detail", kwargs={"slug": self.slug})
+
+
+class OrganizationName(AlternateName):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="alternate_names"
+    )
+
+    class Meta(AlternateName.Meta):
+        verbose_name = "alternate name"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="unique_organization_alternate_name"
+            )
+        ]
+
+
+class Membership(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(
+        max_length=100, blank=True, help_text="E.g. leader, activist, member, chair."
+    )
+    start_date = PartialDateField(null=True, blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD.")
+    end_date = PartialDateField(null=True, blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD.")
+    has_ended = models.BooleanField(
+        "ended",
+        default=False,
+        help_text="Tick when the membership is over, even if the end date is not known.",
+    )
+    source = models.ForeignKey(
+        "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_start",
+                violation_error_message="The membership cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(has_ended=True),
+                name="membership_with_end_date_has_ended",
+                violation_error_message="A membership with an end date has ended: tick “ended”.",
+            ),
+        ]
+
+    def __str__(self):
+        role = f", {self.role}" if self.role else ""
+        return f"{self.person} in {self.organization}{role}"
+
+
+class Designation(models.Model):
+    """An authority's label on an organization, such as "extremist", on a possibly partial date."""
+
+    class Label(models.TextChoices):
+        EXTREMIST = "extremist", "Extremist"
+        TERRORIST = "terrorist", "Terrorist"
+        FOREIGN_AGENT = "foreign_agent", "Foreign agent"
+        UNDESIRABLE = "undesirable", "Undesirable"
+        BANNED = "banned", "Banned"
+        OTHER = "other", "Other"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="designations"
+    )
+    label = models.CharField(max_length=15, choices=Label.choices, db_index=True)
+    authority = models.CharField(
+        max_length=200, help_text="Who made the designation, e.g. a court or a ministry."
+    )
+    country = CountryField(blank=True)
+    designated_on = PartialDateField(
+        "date", null=True, blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD, as precise as known."
+    )
+    revoked_on = PartialDateField(
+        "revoked", null=True, blank=True, help_text="When the label was lifted, if it was."
+    )
+    source = models.ForeignKey(
+        "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["designated_on", "pk"]
+
+    def __str__(self):
+        when = f", {self.designated_on.display()}" if self.designated_on else ""
+        return f"{self.organization} designated {self.get_label_display().lower()}{when}"
