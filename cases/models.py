@@ -114,6 +114,7 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-verdict_date", "title"]
+        permissions = [("publish_case", "Can make cases public or not public")]
 
     def __str__(self):
         return self.title
@@ -195,6 +196,7 @@ class Defendant(models.Model):
     source = models.ForeignKey(
         "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["case", "position", "pk"]
@@ -283,8 +285,10 @@ class SentencePart(models.Model):
     class Meta:
         ordering = ["defendant", "pk"]
         indexes = [
-            models.Index(fields=["kind", "term_min_months", "term_max_months"]),
-            models.Index(fields=["kind", "defendant"]),
+            models.Index(
+                fields=["kind", "term_min_months", "term_max_months"], name="sentence_kind_term_idx"
+            ),
+            models.Index(fields=["kind", "defendant"], name="sentence_kind_defendant_idx"),
         ]
         constraints = [
             models.CheckConstraint(

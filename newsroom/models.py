@@ -2,9 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from newsroom.fields import HttpsURLField
 from newsroom.partial_dates import PartialDateField
+from newsroom.rendering import render_body
 from newsroom.slugs import unique_slug
 
 
@@ -87,6 +89,10 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("newsroom:article_detail", kwargs={"slug": self.slug})
+
+    @cached_property
+    def body_html(self):
+        return render_body(self.body)
 
     @property
     def is_published(self):

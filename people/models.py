@@ -25,6 +25,11 @@ class PersonQuerySet(models.QuerySet):
         """People readers may see. Withheld names still show, but only as "name withheld"."""
         return self.filter(is_public=True)
 
+    def searchable(self):
+        """People a public search may find: public and named (a withheld name is never
+        matched, so searching for it finds nothing)."""
+        return self.public().filter(name_status=Person.NameStatus.NAMED)
+
     def matching(self, terms):
         """People whose name, native name or any alternate name contains every search term."""
         queryset = self
@@ -100,6 +105,7 @@ class Person(models.Model):
     class Meta:
         ordering = ["name", "pk"]
         verbose_name_plural = "people"
+        permissions = [("publish_person", "Can make people public or not public")]
         indexes = [models.Index(Lower("name"), name="person_name_lower_idx")]
 
     def __str__(self):
@@ -227,6 +233,7 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("publish_organization", "Can make organizations public or not public")]
 
     def __str__(self):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
@@ -273,6 +280,7 @@ class Membership(models.Model):
     source = models.ForeignKey(
         "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["start_date", "pk"]

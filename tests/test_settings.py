@@ -17,7 +17,10 @@ def load_settings(**environ):
         if not key.startswith("DJANGO_") and key != "DATABASE_URL"
     }
     env.update(environ)
-    code = "import newsroom.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])"
+    code = (
+        "import newsroom.settings as s; "
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])"
+    )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True
     )

@@ -24,7 +24,7 @@ def create_groups(apps, schema_editor):
     reporter, _ = Group.objects.get_or_create(name="Reporter")
     reporter.permissions.add(
         *newsroom_permissions.exclude(codename__startswith="delete_").exclude(
-            codename="publish_article"
+            codename__startswith="publish_"
         )
     )
 
