@@ -5,6 +5,7 @@ from django_countries.fields import CountryField
 
 from newsroom.partial_dates import PartialDateField
 from newsroom.slugs import unique_slug
+from people.models import Person
 
 
 def format_months(months):
@@ -157,6 +158,12 @@ class Charge(models.Model):
         return f"{self.description} (article not reported)"
 
 
+class DefendantQuerySet(models.QuerySet):
+    def public(self):
+        """Defendants readers may see: a public person in a published case."""
+        return self.filter(case__in=Case.objects.published(), person__in=Person.objects.public())
+
+
 class Defendant(models.Model):
     class Verdict(models.TextChoices):
         PENDING = "pending", "No verdict yet"
@@ -197,6 +204,8 @@ class Defendant(models.Model):
         "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DefendantQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "position", "pk"]
@@ -333,6 +342,11 @@ class SentencePart(models.Model):
         return text
 
 
+class CaseEventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(case__in=Case.objects.published())
+
+
 class CaseEvent(models.Model):
     class Kind(models.TextChoices):
         ARREST = "arrest", "Arrest"
@@ -369,6 +383,8 @@ class CaseEvent(models.Model):
     source = models.ForeignKey(
         "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = CaseEventQuerySet.as_manager()
 
     class Meta:
         ordering = [models.F("date").asc(nulls_last=True), "pk"]

@@ -262,6 +262,14 @@ class OrganizationName(AlternateName):
         ]
 
 
+class MembershipQuerySet(models.QuerySet):
+    def public(self):
+        """Memberships between a public person and a public organization."""
+        return self.filter(
+            person__in=Person.objects.public(), organization__in=Organization.objects.public()
+        )
+
+
 class Membership(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(
@@ -281,6 +289,8 @@ class Membership(models.Model):
         "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date", "pk"]
@@ -302,6 +312,11 @@ class Membership(models.Model):
     def __str__(self):
         role = f", {self.role}" if self.role else ""
         return f"{self.person} in {self.organization}{role}"
+
+
+class DesignationQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(organization__in=Organization.objects.public())
 
 
 class Designation(models.Model):
@@ -333,6 +348,8 @@ class Designation(models.Model):
         "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     notes = models.TextField(blank=True)
+
+    objects = DesignationQuerySet.as_manager()
 
     class Meta:
         ordering = ["designated_on", "pk"]
