@@ -3,10 +3,12 @@ from django.db.models import Count
 
 from cases.models import Case, CaseEvent, Charge, Defendant, DefendantCharge, SentencePart
 from newsroom.admin_tools import InlineBase, PreloadedAutocompleteMixin
+from newsroom.history import HistoryAdmin
+from newsroom.workflow import PublicViaParentMixin, PublishActionsMixin
 
 
 @admin.register(Charge)
-class ChargeAdmin(admin.ModelAdmin):
+class ChargeAdmin(HistoryAdmin):
     list_display = ["description", "article", "legal_code", "country"]
     list_filter = ["country"]
     search_fields = ["description", "article", "legal_code"]
@@ -31,7 +33,8 @@ class CaseEventInline(InlineBase):
 
 
 @admin.register(Case)
-class CaseAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class CaseAdmin(PublishActionsMixin, PreloadedAutocompleteMixin, HistoryAdmin):
+    publish_field = "is_published"
     list_display = [
         "title",
         "status",
@@ -96,7 +99,9 @@ class DefendantChargeInline(InlineBase):
 
 
 @admin.register(Defendant)
-class DefendantAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class DefendantAdmin(PublicViaParentMixin, PreloadedAutocompleteMixin, HistoryAdmin):
+    publish_model = Case
+    parent_public_flags = ["case.is_published"]
     list_display = ["person", "case", "verdict", "in_absentia", "sentence"]
     list_filter = ["verdict", "in_absentia", "sentence_parts__kind"]
     search_fields = ["person__name", "person__alternate_names__name", "case__title"]
@@ -123,7 +128,9 @@ class DefendantAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(SentencePart)
-class SentencePartAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class SentencePartAdmin(PublicViaParentMixin, PreloadedAutocompleteMixin, HistoryAdmin):
+    publish_model = Case
+    parent_public_flags = ["defendant.case.is_published"]
     list_display = ["defendant", "kind", "term_min_months", "term_max_months", "hours_per_year"]
     list_filter = ["kind"]
     list_select_related = ["defendant__person", "defendant__case"]
@@ -132,7 +139,9 @@ class SentencePartAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(DefendantCharge)
-class DefendantChargeAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class DefendantChargeAdmin(PublicViaParentMixin, PreloadedAutocompleteMixin, HistoryAdmin):
+    publish_model = Case
+    parent_public_flags = ["defendant.case.is_published"]
     list_display = ["defendant", "charge", "outcome"]
     list_filter = ["outcome"]
     list_select_related = ["defendant__person", "defendant__case", "charge"]
@@ -141,7 +150,9 @@ class DefendantChargeAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class CaseEventAdmin(PublicViaParentMixin, PreloadedAutocompleteMixin, HistoryAdmin):
+    publish_model = Case
+    parent_public_flags = ["case.is_published"]
     list_display = ["case", "kind", "date", "organization"]
     list_filter = ["kind"]
     list_select_related = ["case", "organization"]

@@ -1,11 +1,14 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django_countries.fields import CountryField
 
+from newsroom.models import Article, Source
 from newsroom.partial_dates import PartialDateField
 from newsroom.slugs import unique_slug
-from people.models import Person
+from people.models import Membership, Organization, Person
 
 
 def format_months(months):
@@ -40,6 +43,138 @@ class CaseQuerySet(models.QuerySet):
     def published(self):
         """Cases readers may see."""
         return self.filter(is_published=True)
+
+    def with_defendants(self):
+        """Prefetch each case's public defendants (as `public_defendants`) with their people,
+        charges and sentence parts: a fixed number of queries however many defendants."""
+        return self.prefetch_related(
+            Prefetch(
+                "defendants",
+                queryset=Defendant.objects.public()
+                .select_related("person")
+                .prefetch_related("sentence_parts", "charges"),
+                to_attr="public_defendants",
+            )
+        )
+
+    def with_court(self):
+        """Prefetch the court as `public_court`: None when it is not named or not public."""
+        return self.prefetch_related(
+            Prefetch("court", queryset=Organization.objects.public(), to_attr="public_court")
+        )
+
+    def with_details(self):
+        """Everything a case page shows, each relation limited to what readers may see."""
+        return (
+            self.with_defendants()
+            .with_court()
+            .prefetch_related(
+                Prefetch(
+                    "organizations",
+                    queryset=Organization.objects.public(),
+                    to_attr="public_organizations",
+                ),
+                Prefetch("events", queryset=CaseEvent.objects.public(), to_attr="public_events"),
+                Prefetch(
+                    "public_events__organization",
+                    queryset=Organization.objects.public(),
+                    to_attr="public_organization",
+                ),
+                Prefetch(
+                    "sources",
+                    queryset=Source.objects.prefetch_related(
+                        Prefetch(
+                            "article",
+                            queryset=Article.objects.published(),
+                            to_attr="published_article",
+                        )
+                    ),
+                    to_attr="source_list",
+                ),
+                Prefetch(
+                    "stories", queryset=Article.objects.published(), to_attr="published_stories"
+                ),
+            )
+        )
+
+    def with_verdict(self):
+        """Cases where at least one public defendant has a verdict (convicted, acquitted or
+        dismissed)."""
+        decided = Defendant.objects.public().filter(
+            case=models.OuterRef("pk"), verdict__in=Defendant.DECIDED_VERDICTS
+        )
+        return self.filter(models.Exists(decided))
+
+    def newest_verdict_first(self):
+        """Newest verdict first; cases whose verdict date is not reported come after."""
+        return self.order_by(models.F("verdict_date").desc(nulls_last=True), "title", "pk")
+
+    def concerning(self, organization):
+        """Cases about the organization, or with a public defendant who is a public member."""
+        members = Membership.objects.public().filter(organization=organization)
+        defendants = Defendant.objects.public().filter(
+            case=models.OuterRef("pk"), person__in=members.values("person")
+        )
+        # Subqueries rather than joins, so that a case concerning several organizations is
+        # listed once.
+        concerned = Case.organizations.through.objects.filter(
+            case=models.OuterRef("pk"), organization=organization
+        )
+        return self.filter(models.Exists(concerned) | models.Exists(defendants))
+
+    def matching(self, words):
+        """Cases whose title, city or summary contains every word (case-insensitive)."""
+        queryset = self
+        for word in words:
+            queryset = queryset.filter(
+                models.Q(title__icontains=word)
+                | models.Q(city__icontains=word)
+                | models.Q(summary__icontains=word)
+            )
+        return queryset
+
+    def concerning_any(self, organizations):
+        """Cases about any of the organizations, or with a public defendant who is a public
+        member of one (the rule of concerning()). Built from uncorrelated subqueries, which
+        the database runs once, so that the case list can count it per organization."""
+        about = Case.organizations.through.objects.filter(organization__in=organizations)
+        members = Membership.objects.public().filter(organization__in=organizations)
+        defendants = Defendant.objects.public().filter(person__in=members.values("person"))
+        return self.filter(
+            models.Q(pk__in=about.values("case")) | models.Q(pk__in=defendants.values("case"))
+        )
+
+    def with_sentence(self, kinds=(), min_months=None, max_months=None):
+        """Cases with a public defendant sentenced as Defendant.objects.sentenced_to() says."""
+        defendants = Defendant.objects.public().sentenced_to(kinds, min_months, max_months)
+        return self.filter(pk__in=defendants.values("case"))
+
+    def with_verdict_in_years(self, years):
+        """Cases whose verdict date falls in any of the years (at any precision)."""
+        condition = models.Q()
+        for year in years:
+            condition |= models.Q(verdict_date__year=year)
+        return self.filter(condition)
+
+    def search(self, text):
+        """Free text: every word is in the title, city or summary, or in the name of a public,
+        named defendant (any spelling, see people.names). Withheld names never match."""
+        from people.names import search_terms
+
+        queryset = self
+        for word in text.split():
+            condition = (
+                models.Q(title__icontains=word)
+                | models.Q(city__icontains=word)
+                | models.Q(summary__icontains=word)
+            )
+            terms = search_terms(word)
+            if terms:
+                people = Person.objects.searchable().matching(terms)
+                defendants = Defendant.objects.public().filter(person__in=people.values("pk"))
+                condition |= models.Q(pk__in=defendants.values("case"))
+            queryset = queryset.filter(condition)
+        return queryset
 
 
 class Case(models.Model):
@@ -128,6 +263,76 @@ class Case(models.Model):
     def get_absolute_url(self):
         return reverse("cases:detail", kwargs={"slug": self.slug})
 
+    # Fallbacks for the relations that CaseQuerySet.with_details() prefetches under the same
+    # names: without the prefetch they cost a query each, but show the same public records.
+    @cached_property
+    def public_defendants(self):
+        return list(
+            Defendant.objects.public()
+            .filter(case=self)
+            .select_related("person")
+            .prefetch_related("sentence_parts", "charges")
+        )
+
+    @cached_property
+    def public_court(self):
+        return Organization.objects.public().filter(pk=self.court_id).first()
+
+    @cached_property
+    def public_organizations(self):
+        return list(Organization.objects.public().filter(cases=self))
+
+    @cached_property
+    def published_stories(self):
+        return list(Article.objects.published().filter(cases=self))
+
+    @cached_property
+    def public_events(self):
+        return list(CaseEvent.objects.public().filter(case=self))
+
+    @cached_property
+    def source_list(self):
+        return list(self.sources.all())
+
+    def named_defendant_count(self):
+        return sum(1 for defendant in self.public_defendants if defendant.person.is_named)
+
+    def defendant_count_line(self):
+        """The count line, "13 defendants, 4 named", with the reported number if different."""
+        count = len(self.public_defendants)
+        line = f"{count} defendant{'s' if count != 1 else ''}, {self.named_defendant_count()} named"
+        reported = self.reported_defendant_count
+        if reported is not None and reported != count:
+            line += f" (reports give {reported} defendant{'s' if reported != 1 else ''})"
+        return line
+
+    def charge_list(self):
+        """The distinct charges against the public defendants, in the order first listed."""
+        charges = {}
+        for defendant in self.public_defendants:
+            for charge in defendant.charges.all():
+                charges.setdefault(charge.pk, charge)
+        return list(charges.values())
+
+    def sentence_summary(self):
+        """The sentences in one line: "13 defendants: 4 prison terms of 5 years, 9 restricted
+        freedom of 1 to 2 years, 7 compulsory labour of 100 hours a year"."""
+        defendants = self.public_defendants
+        if not defendants:
+            return ""
+        groups = {}  # key -> [phrase maker, count], in the order first met
+        for defendant in defendants:
+            parts = defendant.sentence_parts.all()
+            if parts:
+                for part in parts:
+                    groups.setdefault(part.summary_key(), [part.summary_phrase, 0])[1] += 1
+            else:
+                key = ("verdict", defendant.verdict)
+                groups.setdefault(key, [defendant.verdict_phrase_for_count, 0])[1] += 1
+        count = len(defendants)
+        phrases = ", ".join(make_phrase(number) for make_phrase, number in groups.values())
+        return f"{count} defendant{'s' if count != 1 else ''}: {phrases}"
+
 
 class Charge(models.Model):
     """An offence people are charged with: an article of a legal code, or a plain description."""
@@ -161,7 +366,38 @@ class Charge(models.Model):
 class DefendantQuerySet(models.QuerySet):
     def public(self):
         """Defendants readers may see: a public person in a published case."""
-        return self.filter(case__in=Case.objects.published(), person__in=Person.objects.public())
+        # EXISTS rather than IN: SQLite otherwise probes every (case, person) pair.
+        return self.filter(
+            models.Exists(Case.objects.published().filter(pk=models.OuterRef("case_id"))),
+            models.Exists(Person.objects.public().filter(pk=models.OuterRef("person_id"))),
+        )
+
+    def sentenced_in(self, year):
+        """Defendants convicted in a case whose verdict date falls in the year."""
+        return self.filter(verdict=Defendant.Verdict.CONVICTED, case__verdict_date__year=year)
+
+    def sentenced_to(self, kinds=(), min_months=None, max_months=None):
+        """Defendants with one sentence part of any of the kinds (any kind when none is given)
+        whose term overlaps min_months..max_months (either bound may be None).
+
+        Unknown bounds: a part whose term is not reported at all (a fine, labour counted in
+        hours) never matches a term range; "up to N" is open below and "at least N" open above,
+        so each matches any range it could fall in.
+        """
+        parts = SentencePart.objects.all()
+        if kinds:
+            parts = parts.filter(kind__in=kinds)
+        if min_months is not None or max_months is not None:
+            parts = parts.exclude(term_min_months__isnull=True, term_max_months__isnull=True)
+        if min_months is not None:
+            parts = parts.filter(
+                models.Q(term_max_months__isnull=True) | models.Q(term_max_months__gte=min_months)
+            )
+        if max_months is not None:
+            parts = parts.filter(
+                models.Q(term_min_months__isnull=True) | models.Q(term_min_months__lte=max_months)
+            )
+        return self.filter(pk__in=parts.values("defendant"))
 
 
 class Defendant(models.Model):
@@ -171,6 +407,9 @@ class Defendant(models.Model):
         ACQUITTED = "acquitted", "Acquitted"
         DISMISSED = "dismissed", "Case dismissed"
         UNKNOWN = "unknown", "Not reported"
+
+    # Verdicts that decide the case for this defendant (for "recent verdicts").
+    DECIDED_VERDICTS = [Verdict.CONVICTED, Verdict.ACQUITTED, Verdict.DISMISSED]
 
     class Plea(models.TextChoices):
         UNKNOWN = "unknown", "Not reported"
@@ -226,6 +465,53 @@ class Defendant(models.Model):
     def sentence_summary(self):
         """Every sentence part in one line: "5 years in prison"; "" when none is recorded."""
         return "; ".join(part.describe() for part in self.sentence_parts.all())
+
+    def penalty_line(self):
+        """The sentence parts in one line, conditions last: "restricted freedom, 1 to 2 years;
+        100 hours of compulsory labour a year; may not leave Almaty"; "" when none is recorded."""
+        parts = list(self.sentence_parts.all())
+        penalties = [part.describe_penalty() for part in parts]
+        conditions = [part.conditions for part in parts if part.conditions]
+        return "; ".join(penalties + list(dict.fromkeys(conditions)))
+
+    def sentence_line(self):
+        """The sentence as readers say it, or the verdict when no sentence is recorded:
+        "5 years in prison", "convicted, sentence not reported (in absentia)", "acquitted"."""
+        line = self.penalty_line()
+        if not line:
+            if self.verdict == self.Verdict.CONVICTED:
+                line = "convicted, sentence not reported"
+            elif self.verdict == self.Verdict.UNKNOWN:
+                line = "verdict not reported"
+            else:
+                line = self.get_verdict_display().lower()
+        if self.in_absentia:
+            line += " (in absentia)"
+        return line
+
+    def verdict_phrase_for_count(self, count):
+        """How a case's sentence summary counts defendants with no sentence part recorded."""
+        if self.verdict == self.Verdict.CONVICTED:
+            return f"{count} convicted, sentence not reported"
+        if self.verdict == self.Verdict.PENDING:
+            return f"{count} awaiting a verdict"
+        if self.verdict == self.Verdict.UNKNOWN:
+            return f"{count} verdict not reported"
+        if self.verdict == self.Verdict.DISMISSED:
+            return f"{count} case dismissed"
+        return f"{count} {self.get_verdict_display().lower()}"
+
+    def co_defendants(self):
+        """The other public defendants of the case: named ones, and how many are unnamed."""
+        others = [other for other in self.case.public_defendants if other.pk != self.pk]
+        named = [other for other in others if other.person.is_named]
+        status = Person.NameStatus
+        return {
+            "count": len(others),
+            "named": named,
+            "not_reported": sum(1 for o in others if o.person.name_status == status.NOT_REPORTED),
+            "withheld": sum(1 for o in others if o.person.name_status == status.WITHHELD),
+        }
 
 
 class DefendantCharge(models.Model):
@@ -318,6 +604,36 @@ class SentencePart(models.Model):
         if self.fine_amount is not None and not self.fine_currency:
             raise ValidationError({"fine_currency": "Give the currency of the fine."})
 
+    def describe_penalty(self):
+        """The penalty without its conditions: "restricted freedom, 1 to 2 years"."""
+        text = self.describe()
+        if self.conditions:
+            text = text.removesuffix(f"; {self.conditions}")
+        return text
+
+    def summary_key(self):
+        """Parts with the same key read the same in a case's sentence summary."""
+        amount = (self.fine_amount, self.fine_currency)
+        return (self.kind, self.term_min_months, self.term_max_months, self.hours_per_year, amount)
+
+    def summary_phrase(self, count):
+        """This penalty counted over a case: "4 prison terms of 5 years"."""
+        term = format_term(self.term_min_months, self.term_max_months)
+        Kind = self.Kind
+        if self.kind == Kind.PRISON:
+            noun = f"{count} prison term{'s' if count != 1 else ''}"
+            return f"{noun} of {term}" if term else f"{noun}, length not reported"
+        if self.kind == Kind.COMPULSORY_LABOUR and self.hours_per_year:
+            text = f"{count} compulsory labour of {self.hours_per_year} hours a year"
+            return f"{text} for {term}" if term else text
+        if self.kind == Kind.FINE:
+            text = f"{count} fine{'s' if count != 1 else ''}"
+            if self.fine_amount is not None:
+                text += f" of {self.fine_amount:,.0f} {self.fine_currency}"
+            return text
+        label = self.get_kind_display().lower()
+        return f"{count} {label} of {term}" if term else f"{count} {label}"
+
     def describe(self):
         """The part as a reader says it: "5 years in prison", "100 hours of compulsory labour
         a year"."""
@@ -392,3 +708,8 @@ class CaseEvent(models.Model):
     def __str__(self):
         when = self.date.display() if self.date else "date not reported"
         return f"{self.get_kind_display()}, {when}"
+
+    @cached_property
+    def public_organization(self):
+        """Who acted, when public (CaseQuerySet.with_details() prefetches it)."""
+        return Organization.objects.public().filter(pk=self.organization_id).first()

@@ -1,15 +1,24 @@
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
+from django_filters.views import FilterView
 
+from cases.filters import CaseFilter
 from cases.models import Case
+from newsroom.preview import StaffPreviewMixin
+from people.filters import FilteredListMixin
 
 
-class CaseListView(ListView):
+class CaseListView(FilteredListMixin, FilterView):
+    filterset_class = CaseFilter
+    template_name = "cases/case_list.html"
     paginate_by = 20
 
     def get_queryset(self):
-        return Case.objects.published()
+        return Case.objects.published().newest_verdict_first().with_defendants().with_court()
 
 
-class CaseDetailView(DetailView):
+class CaseDetailView(StaffPreviewMixin, DetailView):
     def get_queryset(self):
-        return Case.objects.published()
+        return Case.objects.published().with_details()
+
+    def get_preview_queryset(self):
+        return Case.objects.with_details()

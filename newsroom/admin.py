@@ -2,11 +2,14 @@ from django.contrib import admin
 
 from cases.models import Case
 from newsroom.admin_tools import InlineBase
+from newsroom.history import HistoryAdmin
 from newsroom.models import Article, Correction, Source
+from newsroom.workflow import EditorsOnlyMixin, StoryWorkflowMixin
 from people.models import Organization, Person
 
 
-class CorrectionInline(admin.StackedInline):
+class CorrectionInline(EditorsOnlyMixin, admin.StackedInline):
+    publish_model = Article
     model = Correction
     extra = 0
 
@@ -33,7 +36,7 @@ class StoryCaseInline(InlineBase):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(StoryWorkflowMixin, HistoryAdmin):
     list_display = ["headline", "status", "publish_at", "byline", "updated_at"]
     list_filter = ["status"]
     search_fields = ["headline", "standfirst", "byline", "slug"]
@@ -65,14 +68,15 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ["title", "publisher", "published_on", "url"]
     search_fields = ["title", "publisher", "url"]
     autocomplete_fields = ["article"]
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(EditorsOnlyMixin, HistoryAdmin):
+    publish_model = Article
     list_display = ["article", "published_at"]
     list_select_related = ["article"]
     search_fields = ["article__headline", "text"]

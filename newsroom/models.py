@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from newsroom.fields import HttpsURLField
+from newsroom.images import create_renditions, prepare_new_upload, validate_image_upload
 from newsroom.partial_dates import PartialDateField
 from newsroom.rendering import render_body
 from newsroom.slugs import unique_slug
@@ -14,6 +16,44 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Stories readers may see: published, with a publish time that has passed."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def with_references(self):
+        """Prefetch what a story page shows about its people (`public_people`, each with
+        organizations, cases and sentences), organizations and cases, each limited to what
+        readers may see: a fixed number of queries however many there are."""
+        # Imported here because people.models and cases.models import this module's app.
+        from cases.models import Case
+        from people.models import Organization, Person
+
+        return self.prefetch_related(
+            "corrections",
+            models.Prefetch(
+                "people",
+                queryset=Person.objects.public().in_public_order().with_story_lines(),
+                to_attr="public_people",
+            ),
+            models.Prefetch(
+                "organizations",
+                queryset=Organization.objects.public(),
+                to_attr="public_organizations",
+            ),
+            models.Prefetch(
+                "cases",
+                queryset=Case.objects.published().with_defendants(),
+                to_attr="published_cases",
+            ),
+        )
+
+    def matching(self, words):
+        """Stories whose headline, standfirst or body contains every word (case-insensitive)."""
+        queryset = self
+        for word in words:
+            queryset = queryset.filter(
+                models.Q(headline__icontains=word)
+                | models.Q(standfirst__icontains=word)
+                | models.Q(body__icontains=word)
+            )
+        return queryset
 
 
 class Article(models.Model):
@@ -41,7 +81,12 @@ class Article(models.Model):
     byline = models.CharField(
         max_length=200, blank=True, help_text="Who wrote the story, as readers should see it."
     )
-    lead_image = models.ImageField(upload_to="stories/%Y/%m/", blank=True)
+    lead_image = models.ImageField(
+        upload_to="stories/%Y/%m/",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text="JPEG, PNG or WebP, at most 10 MB. Location and camera data are removed.",
+    )
     lead_image_alt = models.CharField(
         "lead image description",
         max_length=300,
@@ -85,10 +130,40 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
+        new_image = prepare_new_upload(self.lead_image)
         super().save(*args, **kwargs)
+        if new_image:
+            create_renditions(self.lead_image)
 
     def get_absolute_url(self):
         return reverse("newsroom:article_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": "Describe what the image shows, for readers who cannot see it."}
+            )
+
+    # Fallbacks for what ArticleQuerySet.with_references() prefetches under the same names.
+    @cached_property
+    def public_people(self):
+        from people.models import Person
+
+        return list(
+            Person.objects.public().filter(stories=self).in_public_order().with_story_lines()
+        )
+
+    @cached_property
+    def public_organizations(self):
+        from people.models import Organization
+
+        return list(Organization.objects.public().filter(stories=self))
+
+    @cached_property
+    def published_cases(self):
+        from cases.models import Case
+
+        return list(Case.objects.published().filter(stories=self).with_defendants())
 
     @cached_property
     def body_html(self):
@@ -101,6 +176,20 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at <= timezone.now()
         )
+
+    @property
+    def modified_at(self):
+        """When the story last changed for readers: its last save or its newest correction,
+        whichever is later. Uses prefetched corrections when there are any (no query)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if "corrections" in prefetched:
+            correction_times = [c.published_at for c in prefetched["corrections"]]
+        elif self.pk is None:
+            correction_times = []
+        else:
+            correction_times = list(self.corrections.values_list("published_at", flat=True))
+        times = [t for t in [self.updated_at, *correction_times] if t is not None]
+        return max(times, default=None)
 
 
 class Correction(models.Model):
@@ -139,3 +228,8 @@ class Source(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
+
+    @cached_property
+    def published_article(self):
+        """Our story behind this source, only when it is published (prefetched by pages)."""
+        return Article.objects.published().filter(pk=self.article_id).first()

@@ -5,6 +5,7 @@ With DJANGO_DEBUG=0 it refuses to start unless a real secret key and allowed hos
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,7 +50,8 @@ else:
         )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the newsroom's sign-in (2FA codes): newsroom/admin_site.py.
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +60,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_countries",
     "django_filters",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "reversion",
     "newsroom",
     "people",
     "cases",
@@ -65,12 +72,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "newsroom.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -108,6 +120,79 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Security: HTTPS, cookies, headers, Content-Security-Policy, sign-in ---------------------
+# Everything below is on in production (DJANGO_DEBUG=0) and `manage.py check --deploy` is clean.
+
+# HTTPS only. Behind a proxy that terminates TLS, set DJANGO_SECURE_PROXY_SSL_HEADER to the header
+# it sets and its value ("HTTP_X_FORWARDED_PROTO,https"); DJANGO_SECURE_SSL_REDIRECT=0 if the
+# proxy already redirects plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+_proxy_ssl_header = env_list("DJANGO_SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header:
+    if len(_proxy_ssl_header) != 2:
+        raise ImproperlyConfigured(
+            "DJANGO_SECURE_PROXY_SSL_HEADER must be a header and its value, "
+            "such as HTTP_X_FORWARDED_PROTO,https."
+        )
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header)
+# One year of HSTS once a browser has seen the site over HTTPS; off in development, where a
+# stuck HSTS entry for localhost would break other local projects.
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+
+SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SAMESITE = "Lax"
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Readers who follow a link out of the site do not tell the other site which story they read.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy: newsroom.middleware.PermissionsPolicyMiddleware.
+
+# No inline script or style anywhere, no third-party origin (django-csp 4). JSON-LD blocks are
+# data, not script, so they need no exception. The Django admin works under the same policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Admin sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts for one
+# username from one address, that pair is locked out for the cool-off time (status 429 and a plain
+# message). Administrators unlock early with `manage.py axes_reset_username USERNAME`.
+AUTHENTICATION_BACKENDS = [
+    "newsroom.admin_site.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsroom.admin_site.signin_lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind reverse proxies, how many of them append to X-Forwarded-For (the lockout counts per client
+# address; without this everyone signing in would share the proxy's address).
+NEWSROOM_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "newsroom.admin_site.client_address"
+
+# Two-factor sign-in (django-otp, TOTP apps): optional for staff; with DJANGO_REQUIRE_2FA=1,
+# editors and superusers must give an authenticator code to use the admin.
+NEWSROOM_REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -119,5 +204,10 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded images: newsroom/images.py refuses files over 10 MB with a form error. Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE counts form fields, not files, so a large upload still reaches the
+# form; files over this size are spooled to a temporary file rather than held in memory. A proxy
+# in front must accept bodies above 10 MB (nginx: client_max_body_size 40m) or editors get a 413.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 
 from newsroom.admin_tools import InlineBase, PreloadedAutocompleteMixin
+from newsroom.history import HistoryAdmin
+from newsroom.workflow import PublicViaParentMixin, PublishActionsMixin
 from people.models import (
     Designation,
     Membership,
@@ -39,7 +41,10 @@ class PersonMembershipInline(InlineBase):
 
 
 @admin.register(Person)
-class PersonAdmin(NormalisedSearchMixin, PreloadedAutocompleteMixin, admin.ModelAdmin):
+class PersonAdmin(
+    PublishActionsMixin, NormalisedSearchMixin, PreloadedAutocompleteMixin, HistoryAdmin
+):
+    publish_field = "is_public"
     list_display = ["__str__", "native_name", "name_status", "country", "is_public", "updated_at"]
     list_filter = ["is_public", "name_status", "country"]
     search_fields = ["name", "native_name", "alternate_names__name", "slug"]
@@ -57,7 +62,9 @@ class PersonAdmin(NormalisedSearchMixin, PreloadedAutocompleteMixin, admin.Model
 
 
 @admin.register(PersonName)
-class PersonNameAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class PersonNameAdmin(PublicViaParentMixin, PreloadedAutocompleteMixin, HistoryAdmin):
+    publish_model = Person
+    parent_public_flags = ["person.is_public"]
     list_display = ["name", "person", "script", "language"]
     list_filter = ["script"]
     list_select_related = ["person"]
@@ -91,7 +98,10 @@ class OrganizationMembershipInline(InlineBase):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(NormalisedSearchMixin, PreloadedAutocompleteMixin, admin.ModelAdmin):
+class OrganizationAdmin(
+    PublishActionsMixin, NormalisedSearchMixin, PreloadedAutocompleteMixin, HistoryAdmin
+):
+    publish_field = "is_public"
     list_display = ["name", "short_name", "kind", "country", "member_count", "is_public"]
     list_filter = ["is_public", "kind", "country"]
     search_fields = ["name", "short_name", "native_name", "alternate_names__name", "slug"]
@@ -115,7 +125,9 @@ class OrganizationAdmin(NormalisedSearchMixin, PreloadedAutocompleteMixin, admin
 
 
 @admin.register(OrganizationName)
-class OrganizationNameAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class OrganizationNameAdmin(PublicViaParentMixin, PreloadedAutocompleteMixin, HistoryAdmin):
+    publish_model = Organization
+    parent_public_flags = ["organization.is_public"]
     list_display = ["name", "organization", "script", "language"]
     list_filter = ["script"]
     list_select_related = ["organization"]
@@ -124,7 +136,9 @@ class OrganizationNameAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class MembershipAdmin(PublicViaParentMixin, PreloadedAutocompleteMixin, HistoryAdmin):
+    publish_model = Person
+    parent_public_flags = ["person.is_public", "organization.is_public"]
     list_display = ["person", "organization", "role", "start_date", "end_date", "has_ended"]
     list_filter = ["has_ended", "organization__kind"]
     list_select_related = ["person", "organization"]
@@ -133,7 +147,9 @@ class MembershipAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
+class DesignationAdmin(PublicViaParentMixin, PreloadedAutocompleteMixin, HistoryAdmin):
+    publish_model = Organization
+    parent_public_flags = ["organization.is_public"]
     list_display = ["organization", "label", "authority", "designated_on", "revoked_on"]
     list_filter = ["label", "country"]
     list_select_related = ["organization"]

@@ -4,9 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django_countries.fields import CountryField
 
 from newsroom.fields import HttpsURLField
+from newsroom.images import create_renditions, prepare_new_upload, validate_image_upload
 from newsroom.partial_dates import PartialDateField
 from newsroom.slugs import neutral_slug, unique_slug
 from people.names import normalise_name
@@ -29,6 +31,92 @@ class PersonQuerySet(models.QuerySet):
         """People a public search may find: public and named (a withheld name is never
         matched, so searching for it finds nothing)."""
         return self.public().filter(name_status=Person.NameStatus.NAMED)
+
+    def imprisoned(self):
+        """Public people serving a prison term now, as far as the data tells: convicted in
+        person (not in absentia) in a published case, with a prison part in the sentence, and
+        no release date recorded."""
+        # Imported here because cases.models imports this module.
+        from cases.models import Defendant, SentencePart
+
+        serving = Defendant.objects.public().filter(
+            verdict=Defendant.Verdict.CONVICTED,
+            in_absentia=False,
+            release_date__isnull=True,
+            sentence_parts__kind=SentencePart.Kind.PRISON,
+        )
+        return self.public().filter(pk__in=serving.values("person"))
+
+    def members_of_any(self, organizations):
+        """People with a public membership of any of the organizations."""
+        members = Membership.objects.public().filter(organization__in=organizations)
+        return self.filter(pk__in=members.values("person"))
+
+    def sentenced_to(self, kinds):
+        """People who, as public defendants, got a sentence part of any of the kinds."""
+        from cases.models import Defendant
+
+        return self.filter(pk__in=Defendant.objects.public().sentenced_to(kinds).values("person"))
+
+    def in_public_order(self):
+        """Named people by name, then people whose name was not reported, then withheld ones
+        (by record, so that the order says nothing about a withheld name)."""
+        public_sort_name = models.Case(
+            models.When(name_status=Person.NameStatus.NAMED, then=models.F("name")),
+            default=models.Value(""),
+        )
+        return self.alias(public_sort_name=public_sort_name).order_by(
+            "name_status", "public_sort_name", "pk"
+        )
+
+    def with_story_lines(self):
+        """Prefetch what one line about a person in a story shows: public memberships with
+        their organizations, and public defendant records with their cases and sentences."""
+        from cases.models import Defendant
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "memberships",
+                queryset=Membership.objects.public().select_related("organization"),
+                to_attr="public_memberships",
+            ),
+            models.Prefetch(
+                "defendants",
+                queryset=Defendant.objects.public()
+                .select_related("case")
+                .prefetch_related("sentence_parts"),
+                to_attr="public_defendants",
+            ),
+        )
+
+    def with_details(self):
+        """Prefetch everything a person page shows, each relation limited to public records:
+        memberships, cases with court, charges, sentences and co-defendants, and stories."""
+        from cases.models import Case, Defendant
+        from newsroom.models import Article
+
+        return self.prefetch_related(
+            "alternate_names",
+            models.Prefetch(
+                "memberships",
+                queryset=Membership.objects.public().select_related("organization"),
+                to_attr="public_memberships",
+            ),
+            models.Prefetch(
+                "defendants",
+                queryset=Defendant.objects.public().prefetch_related(
+                    "sentence_parts",
+                    "charges",
+                    models.Prefetch(
+                        "case", queryset=Case.objects.published().with_court().with_defendants()
+                    ),
+                ),
+                to_attr="public_defendants",
+            ),
+            models.Prefetch(
+                "stories", queryset=Article.objects.published(), to_attr="published_stories"
+            ),
+        )
 
     def matching(self, terms):
         """People whose name, native name or any alternate name contains every search term."""
@@ -81,7 +169,12 @@ class Person(models.Model):
         null=True, blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD, as precise as known."
     )
     country = CountryField(blank=True, db_index=True, help_text="Country of citizenship.")
-    photo = models.ImageField(upload_to="people/%Y/", blank=True)
+    photo = models.ImageField(
+        upload_to="people/%Y/",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text="JPEG, PNG or WebP, at most 10 MB. Location and camera data are removed.",
+    )
     photo_credit = models.CharField(max_length=200, blank=True)
     summary = models.TextField(blank=True, help_text="A short public biography.")
     is_public = models.BooleanField(
@@ -123,7 +216,10 @@ class Person(models.Model):
         elif not NEUTRAL_PERSON_SLUG_RE.match(self.slug or ""):
             self.slug = neutral_slug("person")
         self.search_name = normalise_name(f"{self.name} {self.native_name}")
+        new_photo = prepare_new_upload(self.photo)
         super().save(*args, **kwargs)
+        if new_photo:
+            create_renditions(self.photo)
 
     def get_absolute_url(self):
         return reverse("people:detail", kwargs={"slug": self.slug})
@@ -142,6 +238,33 @@ class Person(models.Model):
         if self.is_named:
             return self.name
         return self.get_name_status_display().lower()
+
+    @property
+    def public_alternate_names(self):
+        """Alternate names readers may see: none unless the person is named."""
+        return list(self.alternate_names.all()) if self.is_named else []
+
+    # Fallbacks for what PersonQuerySet.with_details() prefetches under the same names.
+    @cached_property
+    def public_memberships(self):
+        return list(Membership.objects.public().filter(person=self).select_related("organization"))
+
+    @cached_property
+    def public_defendants(self):
+        from cases.models import Defendant
+
+        return list(
+            Defendant.objects.public()
+            .filter(person=self)
+            .select_related("case")
+            .prefetch_related("sentence_parts", "charges")
+        )
+
+    @cached_property
+    def published_stories(self):
+        from newsroom.models import Article
+
+        return list(Article.objects.published().filter(people=self))
 
 
 class AlternateName(models.Model):
@@ -179,6 +302,34 @@ class PersonName(AlternateName):
 class OrganizationQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
+
+    def with_designations(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "designations",
+                queryset=Designation.objects.public(),
+                to_attr="public_designations",
+            )
+        )
+
+    def with_details(self):
+        """Prefetch what an organization page shows: alternate names, designations, public
+        memberships with their people, and published stories."""
+        from newsroom.models import Article
+
+        return self.with_designations().prefetch_related(
+            "alternate_names",
+            models.Prefetch(
+                "memberships",
+                queryset=Membership.objects.public()
+                .select_related("person")
+                .order_by("person__name_status", "person__name", "pk"),
+                to_attr="public_memberships",
+            ),
+            models.Prefetch(
+                "stories", queryset=Article.objects.published(), to_attr="published_stories"
+            ),
+        )
 
     def matching(self, terms):
         queryset = self
@@ -247,6 +398,38 @@ class Organization(models.Model):
     def get_absolute_url(self):
         return reverse("organizations:detail", kwargs={"slug": self.slug})
 
+    # Fallbacks for what OrganizationQuerySet.with_details() prefetches under the same names.
+    @cached_property
+    def public_designations(self):
+        return list(Designation.objects.public().filter(organization=self))
+
+    @cached_property
+    def public_memberships(self):
+        return list(Membership.objects.public().filter(organization=self).select_related("person"))
+
+    @cached_property
+    def published_stories(self):
+        from newsroom.models import Article
+
+        return list(Article.objects.published().filter(organizations=self))
+
+    def member_groups(self):
+        """Public members: named memberships to list, and how many people are unnamed or
+        withheld (counted, never named)."""
+        status = Person.NameStatus
+        unnamed = {status.NOT_REPORTED: set(), status.WITHHELD: set()}
+        named = []
+        for membership in self.public_memberships:
+            if membership.person.is_named:
+                named.append(membership)
+            else:
+                unnamed[membership.person.name_status].add(membership.person_id)
+        return {
+            "named": named,
+            "not_reported": len(unnamed[status.NOT_REPORTED]),
+            "withheld": len(unnamed[status.WITHHELD]),
+        }
+
 
 class OrganizationName(AlternateName):
     organization = models.ForeignKey(
@@ -266,7 +449,10 @@ class MembershipQuerySet(models.QuerySet):
     def public(self):
         """Memberships between a public person and a public organization."""
         return self.filter(
-            person__in=Person.objects.public(), organization__in=Organization.objects.public()
+            models.Exists(Person.objects.public().filter(pk=models.OuterRef("person_id"))),
+            models.Exists(
+                Organization.objects.public().filter(pk=models.OuterRef("organization_id"))
+            ),
         )
 
 
@@ -313,6 +499,19 @@ class Membership(models.Model):
         role = f", {self.role}" if self.role else ""
         return f"{self.person} in {self.organization}{role}"
 
+    def period(self):
+        """The dates as known: "since March 2018", "2015 to 2019", "ended", ""."""
+        start, end = self.start_date, self.end_date
+        if start and end:
+            return f"{start.display()} to {end.display()}"
+        if start:
+            if self.has_ended:
+                return f"from {start.display()}, ended"
+            return f"since {start.display()}"
+        if end:
+            return f"until {end.display()}"
+        return "ended" if self.has_ended else ""
+
 
 class DesignationQuerySet(models.QuerySet):
     def public(self):
@@ -357,3 +556,12 @@ class Designation(models.Model):
     def __str__(self):
         when = f", {self.designated_on.display()}" if self.designated_on else ""
         return f"{self.organization} designated {self.get_label_display().lower()}{when}"
+
+    def describe(self):
+        """ "designated extremist by Government of Kazakhstan, March 2018", at the date's real
+        precision."""
+        when = self.designated_on.display() if self.designated_on else "date not reported"
+        text = f"designated {self.get_label_display().lower()} by {self.authority}, {when}"
+        if self.revoked_on:
+            text += f"; lifted {self.revoked_on.display()}"
+        return text

@@ -1,0 +1,186 @@
+"""Filters of the case list (the URL contract is in design.md, "Case list filters")."""
+
+import math
+
+import django_filters
+from django.db.models import IntegerField, Q
+from django.db.models.functions import Cast
+
+from cases.models import Case, SentencePart
+from people.filters import (
+    COUNTRY_CHOICES,
+    UNKNOWN_COUNTRY,
+    UNKNOWN_ORGANIZATION,
+    UNKNOWN_SENTENCE,
+    FacetedFilterSet,
+    ListFilterForm,
+    count_by,
+    count_each,
+    country_options,
+    organization_label,
+    organization_options,
+)
+from people.models import Organization
+
+# Any four-digit year is a valid filter value; only years with verdicts are shown as options.
+YEAR_CHOICES = [(str(year), str(year)) for year in range(1000, 10000)]
+
+
+def years_to_months(years, rounding):
+    """A term in years (a Decimal, 1.5) as whole months, rounded towards the inside of the
+    range: terms are stored in whole months, so "from 1.05 years" means from 13 months."""
+    return rounding(years * 12)
+
+
+def term_label(filterset, name, value):
+    prefix = "Term from" if name == "min_years" else "Term up to"
+    return f"{prefix} {value} year{'s' if value != '1' else ''}"
+
+
+class CaseFilterForm(ListFilterForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        shortest, longest = cleaned_data.get("min_years"), cleaned_data.get("max_years")
+        if shortest is not None and longest is not None and shortest > longest:
+            self.add_error("max_years", "The longest term cannot be shorter than the shortest.")
+        return cleaned_data
+
+
+class CaseFilter(FacetedFilterSet):
+    organization = django_filters.ModelMultipleChoiceFilter(
+        label="Organization",
+        queryset=Organization.objects.public(),
+        to_field_name="slug",
+        method="filter_organization",
+        error_messages={"invalid_choice": UNKNOWN_ORGANIZATION},
+    )
+    sentence = django_filters.MultipleChoiceFilter(
+        label="Sentence",
+        choices=SentencePart.Kind.choices,
+        method="filter_sentence",
+        error_messages={"invalid_choice": UNKNOWN_SENTENCE},
+    )
+    min_years = django_filters.NumberFilter(
+        label="Term from (years)",
+        method="filter_sentence",
+        min_value=0,
+        max_value=99,
+        max_digits=4,
+        decimal_places=2,
+        help_text=(
+            "Cases where a defendant's term overlaps the range, e.g. 4 or 1.5. A term of "
+            "1 to 2 years is found from 1.5; terms that were not reported are not."
+        ),
+    )
+    max_years = django_filters.NumberFilter(
+        label="Term up to (years)",
+        method="filter_sentence",
+        min_value=0,
+        max_value=99,
+        max_digits=4,
+        decimal_places=2,
+        help_text="E.g. 0.5 for six months.",
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label="Status",
+        field_name="status",
+        lookup_expr="exact",
+        choices=Case.Status.choices,
+        distinct=False,
+        error_messages={"invalid_choice": "“%(value)s” is not a case status: choose one."},
+    )
+    year = django_filters.MultipleChoiceFilter(
+        label="Year of the verdict",
+        choices=YEAR_CHOICES,
+        method="filter_year",
+        error_messages={"invalid_choice": "Enter a year of four digits, such as 2024."},
+    )
+    country = django_filters.MultipleChoiceFilter(
+        label="Country",
+        choices=COUNTRY_CHOICES,
+        method="filter_country",
+        error_messages={"invalid_choice": UNKNOWN_COUNTRY},
+    )
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        max_length=200,
+        help_text="Words in the title, city or summary, or a defendant's name.",
+    )
+
+    # The kind and the term describe one sentence part together ("prison, 4 years or more"),
+    # so the three parameters are applied at once, by filter_sentence.
+    grouped_filters = {"sentence": "sentence", "min_years": "sentence", "max_years": "sentence"}
+    value_labels = {
+        "organization": organization_label,
+        "min_years": term_label,
+        "max_years": term_label,
+    }
+
+    class Meta:
+        model = Case
+        fields = []
+        form = CaseFilterForm
+
+    def term_months(self):
+        """The term range of the filters in whole months: (min, max), each None if not set."""
+        shortest, longest = self.cleaned("min_years"), self.cleaned("max_years")
+        return (
+            None if shortest is None else years_to_months(shortest, math.ceil),
+            None if longest is None else years_to_months(longest, math.floor),
+        )
+
+    def filter_organization(self, queryset, name, organizations):
+        return queryset.concerning_any(organizations)
+
+    def filter_sentence(self, queryset, name, value):
+        return queryset.with_sentence(self.cleaned("sentence", []), *self.term_months())
+
+    def filter_year(self, queryset, name, years):
+        return queryset.with_verdict_in_years(int(year) for year in years)
+
+    def filter_country(self, queryset, name, codes):
+        return queryset.filter(country__in=[code.upper() for code in codes])
+
+    def filter_search(self, queryset, name, text):
+        return queryset.search(text)
+
+    def facets(self):
+        base = self.queryset.prefetch_related(None)
+        organizations = list(Organization.objects.public().only("slug", "name"))
+        organization_counts = count_each(
+            self.filtered_without(base, "organization"),
+            {
+                organization.slug: Q(pk__in=Case.objects.concerning_any([organization]))
+                for organization in organizations
+            },
+        )
+        term = self.term_months()
+        sentence_counts = count_each(
+            self.filtered_without(base, "sentence", "min_years", "max_years"),
+            {
+                kind: Q(pk__in=Case.objects.with_sentence([kind], *term).values("pk"))
+                for kind in SentencePart.Kind
+            },
+        )
+        status_counts = count_by(self.filtered_without(base, "status"), "status")
+        year_counts = count_by(
+            self.filtered_without(base, "year").exclude(verdict_date=None),
+            Cast("verdict_date", IntegerField()) / 10000,
+        )
+        years = [(str(year), str(year)) for year in sorted(year_counts, reverse=True)]
+        years += [
+            (year, year)
+            for year in self.selected_values("year")
+            if len(year) == 4 and year.isdigit() and int(year) not in year_counts
+        ]
+        country_counts = count_by(self.filtered_without(base, "country"), "country")
+        return {
+            "organization": organization_options(self, organizations, organization_counts),
+            "sentence": self.options("sentence", SentencePart.Kind.choices, sentence_counts),
+            "status": self.options("status", Case.Status.choices, status_counts),
+            "year": self.options(
+                "year", years, {str(year): total for year, total in year_counts.items()}
+            ),
+            "country": country_options(self, country_counts),
+        }

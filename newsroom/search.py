@@ -1,0 +1,96 @@
+"""One public search over stories, people, organizations and cases.
+
+Names are matched through the one normalisation in people/names.py, applied to the stored names
+(the `search_name` columns) and to the query, so every spelling of a name finds the person.
+Stories and cases are matched word by word, case-insensitively, on their text.
+"""
+
+import unicodedata
+
+from django.db.models import Q
+from django.views.generic import TemplateView
+
+from cases.models import Case, Defendant
+from newsroom.models import Article
+from people.models import Organization, Person
+from people.names import search_terms
+
+MAX_QUERY_LENGTH = 200
+# Each word is one more join (alternate names), and SQLite allows at most 64 tables in a join.
+MAX_WORDS = 8
+RESULTS_PER_GROUP = 20
+
+
+def clean_query(raw):
+    """The query as searched: no control characters (PostgreSQL refuses NUL), single spaces."""
+    text = "".join(char for char in raw if unicodedata.category(char) != "Cc")
+    return " ".join(text.split())
+
+
+class SearchView(TemplateView):
+    template_name = "newsroom/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = clean_query(self.request.GET.get("q", ""))
+        messages = []
+        if len(query) > MAX_QUERY_LENGTH:
+            query = query[:MAX_QUERY_LENGTH].rstrip()
+            messages.append(
+                f"Your search was too long: only its first {MAX_QUERY_LENGTH} characters were used."
+            )
+        words = query.split()
+        # Normalising can split a word ("Abai-Begimbetov"), so the name terms are capped too.
+        name_terms = search_terms(query)
+        if len(words) > MAX_WORDS or len(name_terms) > MAX_WORDS:
+            words, name_terms = words[:MAX_WORDS], name_terms[:MAX_WORDS]
+            messages.append(f"Only the first {MAX_WORDS} words of your search were used.")
+        groups = self.result_groups(words, name_terms) if words else []
+        context.update(
+            query=query,
+            max_query_length=MAX_QUERY_LENGTH,
+            search_messages=messages,
+            groups=groups,
+            total_count=sum(group["count"] for group in groups),
+        )
+        return context
+
+    def result_groups(self, words, name_terms):
+        found_people, found_organizations = Person.objects.none(), Organization.objects.none()
+        if name_terms:
+            # A query of only punctuation folds to no terms, which would match every name.
+            found_people = Person.objects.searchable().matching(name_terms)
+            found_organizations = Organization.objects.public().matching(name_terms)
+        # A name typed in any spelling also finds the stories and cases about that person or
+        # organization, whose text may spell the name differently.
+        stories = Article.objects.published().filter(
+            Q(pk__in=Article.objects.matching(words).values("pk"))
+            | Q(pk__in=found_people.values("stories"))
+            | Q(pk__in=found_organizations.values("stories"))
+        )
+        cases = Case.objects.published().filter(
+            Q(pk__in=Case.objects.matching(words).values("pk"))
+            | Q(pk__in=Defendant.objects.public().filter(person__in=found_people).values("case"))
+            | Q(pk__in=found_organizations.values("cases"))
+        )
+        # One line per person, as stories show them: organizations, case, sentence.
+        people = found_people.with_story_lines()
+        querysets = [
+            ("stories", "Stories", stories),
+            ("people", "People", people),
+            ("organizations", "Organizations", found_organizations),
+            ("cases", "Cases", cases),
+        ]
+        groups = []
+        for key, title, queryset in querysets:
+            count = queryset.count()
+            groups.append(
+                {
+                    "key": key,
+                    "title": title,
+                    "count": count,
+                    "results": list(queryset[:RESULTS_PER_GROUP]) if count else [],
+                    "is_capped": count > RESULTS_PER_GROUP,
+                }
+            )
+        return groups

@@ -1,0 +1,154 @@
+from cases.models import SentencePart
+from newsroom.models import Article
+from newsroom.partial_dates import PartialDate
+from people.models import Designation, Person
+from tests.factories import (
+    ArticleFactory,
+    CaseFactory,
+    DefendantFactory,
+    DesignationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    OrganizationNameFactory,
+    PersonFactory,
+    SentencePartFactory,
+)
+from tests.page_helpers import count_queries, links, page_text
+
+DVK_URL = "/organizations/democratic-choice-of-kazakhstan/"
+
+
+def test_organization_page_shows_the_designation_with_its_real_precision(client, demo):
+    text = page_text(client.get(DVK_URL))
+    assert "Designated extremist by Government of Kazakhstan, March 2018" in text
+    assert "1 March 2018" not in text
+
+
+def test_organization_page_shows_a_designation_known_only_to_the_year(client, db):
+    designation = DesignationFactory(
+        label=Designation.Label.FOREIGN_AGENT,
+        authority="Ministry of Justice",
+        designated_on=PartialDate(2021),
+    )
+    text = page_text(client.get(designation.organization.get_absolute_url()))
+    assert "Designated foreign agent by Ministry of Justice, 2021" in text
+
+
+def test_organization_page_shows_alternate_names(client, demo):
+    text = page_text(client.get(DVK_URL))
+    assert "Демократический выбор Казахстана" in text
+    assert "Demokraticheskiy Vybor Kazakhstana" in text
+
+
+def test_organization_page_lists_named_members_and_counts_unnamed_ones(client, demo):
+    response = client.get(DVK_URL)
+    text = page_text(response)
+    assert "Abai Begimbetov, activist" in text
+    assert "Mukhtar Ablyazov, leader" in text
+    assert "name not reported: 9 members" in text
+    assert ("/people/abai-begimbetov/", "Abai Begimbetov") in links(response)
+
+
+def test_organization_page_summarises_the_sentences_in_its_members_cases(client, demo):
+    text = page_text(client.get(DVK_URL))
+    assert "13 defendants: 4 prison terms of 5 years, 9 restricted freedom of 1 to 2 years" in text
+    assert text.count("Almaty trial of 13 opposition activists") == 1
+
+
+def test_organization_page_lists_cases_of_members_even_when_not_linked_to_the_case(client, db):
+    organization = OrganizationFactory()
+    member = PersonFactory()
+    MembershipFactory(person=member, organization=organization)
+    defendant = DefendantFactory(person=member, case__title="Trial of a member")
+    SentencePartFactory(
+        defendant=defendant, kind=SentencePart.Kind.FINE, term_min_months=None, term_max_months=None
+    )
+    text = page_text(client.get(organization.get_absolute_url()))
+    assert "Trial of a member" in text
+    assert "1 defendant: 1 fine" in text
+
+
+def test_organization_page_shows_a_withheld_member_only_as_name_withheld(client, db):
+    organization = OrganizationFactory()
+    person = PersonFactory(name="Secret Activistname", name_status=Person.NameStatus.WITHHELD)
+    MembershipFactory(person=person, organization=organization)
+    response = client.get(organization.get_absolute_url())
+    assert "name withheld: 1 member" in page_text(response)
+    assert "Activistname" not in response.content.decode()
+
+
+def test_organization_page_leaves_out_records_readers_may_not_see(client, db):
+    organization = OrganizationFactory()
+    hidden = PersonFactory(name="Hidden Member", is_public=False)
+    MembershipFactory(person=hidden, organization=organization)
+    unpublished = CaseFactory(title="Unpublished Trial", is_published=False)
+    unpublished.organizations.add(organization)
+    organization.stories.add(ArticleFactory(headline="Draft Story", status=Article.Status.DRAFT))
+    body = client.get(organization.get_absolute_url()).content.decode()
+    for text in ("Hidden Member", "Unpublished Trial", "Draft Story"):
+        assert text not in body
+
+
+def test_organization_page_lists_its_stories(client, demo):
+    response = client.get(DVK_URL)
+    assert (
+        "/stories/almaty-court-sentences-thirteen-opposition-activists/",
+        "Almaty court sentences 13 opposition activists on extremism charges",
+    ) in links(response)
+
+
+def test_not_public_organization_is_not_found(client, db):
+    organization = OrganizationFactory(is_public=False)
+    assert client.get(organization.get_absolute_url()).status_code == 404
+
+
+def test_unknown_organization_is_not_found(client, db):
+    assert client.get("/organizations/no-such-organization/").status_code == 404
+
+
+def test_organization_list_shows_public_organizations_with_designations(client, demo):
+    OrganizationFactory(name="Hidden Movement", is_public=False)
+    response = client.get("/organizations/")
+    text = page_text(response)
+    assert (DVK_URL, "Democratic Choice of Kazakhstan") in links(response)
+    assert "Designated extremist by Government of Kazakhstan, March 2018" in text
+    assert "Hidden Movement" not in text
+
+
+def test_organization_list_paginates(client, db):
+    OrganizationFactory.create_batch(51)
+    response = client.get("/organizations/")
+    assert "Page 1 of 2" in page_text(response)
+    assert client.get("/organizations/", {"page": 2}).status_code == 200
+
+
+def build_organization_with_members(count):
+    organization = OrganizationFactory()
+    DesignationFactory(organization=organization)
+    case = CaseFactory()
+    case.organizations.add(organization)
+    for number in range(count):
+        status = [Person.NameStatus.NAMED, Person.NameStatus.NOT_REPORTED][number % 2]
+        person = PersonFactory(name_status=status)
+        MembershipFactory(person=person, organization=organization)
+        defendant = DefendantFactory(person=person, case=CaseFactory() if number % 3 else case)
+        SentencePartFactory(defendant=defendant)
+        OrganizationNameFactory(organization=organization)
+        organization.stories.add(ArticleFactory())
+    return organization
+
+
+def test_organization_page_runs_the_same_queries_for_3_or_30_members(client, db):
+    few = count_queries(client, build_organization_with_members(3).get_absolute_url())
+    many = count_queries(client, build_organization_with_members(30).get_absolute_url())
+    assert few == many
+
+
+def test_organization_list_runs_the_same_queries_for_3_or_30_organizations(client, db):
+    for organization in OrganizationFactory.create_batch(3):
+        DesignationFactory(organization=organization)
+    few = count_queries(client, "/organizations/")
+    for organization in OrganizationFactory.create_batch(27):
+        DesignationFactory(organization=organization)
+    many = count_queries(client, "/organizations/")
+    assert few == many

@@ -1,0 +1,232 @@
+"""The people list's filters (issue 3): who is in prison now, organizations, sentences, names."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.models import Defendant, SentencePart
+from newsroom.partial_dates import PartialDate
+from people.models import Person
+from tests.factories import (
+    CaseFactory,
+    DefendantFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    PersonFactory,
+    PersonNameFactory,
+    SentencePartFactory,
+)
+from tests.page_helpers import page_text
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("people:list")
+DEMO_PRISONERS = ["abai-begimbetov", "askhat-zheksebaev", "noyan-rakhymzhanov", "qairat-qylyshev"]
+
+
+def listed_slugs(response):
+    return [person.slug for person in response.context["object_list"]]
+
+
+def facet_counts(response, name):
+    return {option.value: option.count for option in response.context["facets"][name]}
+
+
+def prisoner(name="Jailed Person", **defendant_fields):
+    defendant = DefendantFactory(person=PersonFactory(name=name), **defendant_fields)
+    SentencePartFactory(defendant=defendant, kind=SentencePart.Kind.PRISON)
+    return defendant.person
+
+
+# In prison now.
+
+
+def test_imprisoned_lists_the_four_named_demo_prisoners_only(client, demo):
+    response = client.get(LIST_URL, {"status": "imprisoned"})
+    assert sorted(listed_slugs(response)) == DEMO_PRISONERS
+    text = page_text(response)
+    assert "Name not reported" not in text
+    assert "Mukhtar Ablyazov" not in text
+    assert "4 people" in text
+
+
+def test_imprisoned_count_is_shown_next_to_the_option(client, demo):
+    assert "In prison now (4)" in page_text(client.get(LIST_URL))
+
+
+def test_imprisoned_leaves_out_the_released(client):
+    released = prisoner(release_date=PartialDate(2025, 1))
+    assert released not in Person.objects.imprisoned()
+
+
+def test_imprisoned_leaves_out_those_tried_in_absentia(client):
+    assert prisoner(in_absentia=True) not in Person.objects.imprisoned()
+
+
+def test_imprisoned_leaves_out_those_not_convicted(client):
+    assert prisoner(verdict=Defendant.Verdict.PENDING) not in Person.objects.imprisoned()
+
+
+def test_imprisoned_leaves_out_prisoners_of_unpublished_cases(client):
+    assert prisoner(case=CaseFactory(is_published=False)) not in Person.objects.imprisoned()
+
+
+def test_imprisoned_leaves_out_private_people(client):
+    private = prisoner()
+    Person.objects.filter(pk=private.pk).update(is_public=False)
+    assert not Person.objects.imprisoned().exists()
+
+
+def test_imprisoned_leaves_out_other_penalties(client):
+    defendant = DefendantFactory()
+    SentencePartFactory(defendant=defendant, kind=SentencePart.Kind.RESTRICTED_FREEDOM)
+    assert defendant.person not in Person.objects.imprisoned()
+
+
+# The unfiltered list and names.
+
+
+def test_unnamed_people_are_listed_without_a_name(client, demo):
+    response = client.get(LIST_URL)
+    assert len(response.context["object_list"]) == 14
+    assert page_text(response).count("Name not reported") == 9
+
+
+def test_a_withheld_person_is_listed_but_never_found_by_name(client):
+    person = PersonFactory(name="Secretname Hidden", name_status=Person.NameStatus.WITHHELD)
+    PersonNameFactory(person=person, name="Secretalias")
+    text = page_text(client.get(LIST_URL))
+    assert "Name withheld" in text
+    assert "Secretname" not in text
+    assert listed_slugs(client.get(LIST_URL, {"q": "Secretname"})) == []
+    assert listed_slugs(client.get(LIST_URL, {"q": "Secretalias"})) == []
+
+
+def test_name_search_finds_any_spelling_of_a_named_person(client, demo):
+    for spelling in ["Kairat Kylyshev", "Қайрат Қылышев", "qairat"]:
+        assert listed_slugs(client.get(LIST_URL, {"q": spelling})) == ["qairat-qylyshev"]
+
+
+def test_row_shows_organizations_case_and_sentence(client, demo):
+    text = page_text(client.get(LIST_URL, {"q": "Begimbetov"}))
+    assert "Democratic Choice of Kazakhstan, Koshe party" in text
+    assert "Almaty trial of 13 opposition activists: 5 years in prison" in text
+
+
+# Organization, sentence and country, with counts.
+
+
+@pytest.fixture
+def members():
+    party = OrganizationFactory(name="Open Party", slug="open-party")
+    bureau = OrganizationFactory(name="Rights Bureau", slug="rights-bureau")
+    jailed = prisoner("Jailed Member")
+    MembershipFactory(person=jailed, organization=party)
+    fined = DefendantFactory(person=PersonFactory(name="Fined Member", country="RU"))
+    SentencePartFactory(defendant=fined, kind=SentencePart.Kind.FINE)
+    MembershipFactory(person=fined.person, organization=party)
+    MembershipFactory(person=fined.person, organization=bureau)
+    PersonFactory(name="Not Prosecuted")
+    return {"party": party, "bureau": bureau, "jailed": jailed, "fined": fined.person}
+
+
+def test_organization_and_sentence_counts(client, members):
+    response = client.get(LIST_URL)
+    assert facet_counts(response, "organization") == {"open-party": 2, "rights-bureau": 1}
+    counts = facet_counts(response, "sentence")
+    assert (counts["prison"], counts["fine"], counts["probation"]) == (1, 1, 0)
+    assert facet_counts(response, "country") == {"kz": 2, "ru": 1}
+
+
+def test_counts_apply_the_other_filters(client, members):
+    response = client.get(LIST_URL, {"sentence": "fine"})
+    assert facet_counts(response, "organization") == {"open-party": 1, "rights-bureau": 1}
+    assert facet_counts(response, "status") == {"imprisoned": 0}
+
+
+def test_repeated_values_are_ored_and_parameters_anded(client, members):
+    both = client.get(LIST_URL + "?sentence=prison&sentence=fine")
+    assert sorted(listed_slugs(both)) == sorted([members["jailed"].slug, members["fined"].slug])
+    bureau_prison = client.get(LIST_URL, {"organization": "rights-bureau", "sentence": "prison"})
+    assert listed_slugs(bureau_prison) == []
+    assert listed_slugs(client.get(LIST_URL, {"country": "ru"})) == [members["fined"].slug]
+
+
+def test_repeated_organizations_are_ored(client, members):
+    bureau = OrganizationFactory(slug="bureau-two")
+    other = PersonFactory(name="Other Member")
+    MembershipFactory(person=other, organization=bureau)
+    response = client.get(LIST_URL + "?organization=rights-bureau&organization=bureau-two")
+    assert sorted(listed_slugs(response)) == sorted([members["fined"].slug, other.slug])
+
+
+def test_a_private_person_is_never_listed_nor_counted(client, members):
+    hidden = prisoner("Hidden Prisoner")
+    MembershipFactory(person=hidden, organization=members["party"])
+    Person.objects.filter(pk=hidden.pk).update(is_public=False)
+    response = client.get(LIST_URL)
+    assert hidden.slug not in listed_slugs(response)
+    assert facet_counts(response, "organization")["open-party"] == 2
+    assert facet_counts(response, "status") == {"imprisoned": 1}
+    assert "Hidden Prisoner" not in page_text(client.get(LIST_URL, {"q": "Hidden"}))
+
+
+def test_a_private_organization_is_neither_an_option_nor_shown(client, members):
+    secret = OrganizationFactory(name="Secret Cell", slug="secret-cell", is_public=False)
+    MembershipFactory(person=members["jailed"], organization=secret)
+    response = client.get(LIST_URL)
+    assert "secret-cell" not in facet_counts(response, "organization")
+    assert "Secret Cell" not in page_text(response)
+
+
+# Bad input.
+
+INVALID_PARAMETERS = [
+    ("status=x", "status"),
+    ("status=imprisoned&status=imprisoned", "status"),
+    ("sentence=nonsense", "sentence"),
+    ("organization=no-such-slug", "organization"),
+    ("country=zz1", "country"),
+    ("q=" + "x" * 5000, "q"),
+    ("q=a&q=b", "q"),
+]
+
+
+@pytest.mark.parametrize(("query", "field"), INVALID_PARAMETERS)
+def test_invalid_value_shows_the_field_message_and_no_results(client, demo, query, field):
+    response = client.get(f"{LIST_URL}?{query}")
+    assert response.status_code == 200
+    assert field in response.context["filter"].form.errors
+    assert list(response.context["object_list"]) == []
+    assert "Some filters are not valid, so no results are shown" in page_text(response)
+
+
+@pytest.mark.parametrize("page", ["999999", "-1", "abc"])
+def test_a_page_that_does_not_exist_is_not_found(client, demo, page):
+    assert client.get(LIST_URL, {"page": page}).status_code == 404
+
+
+# Bounded queries.
+
+
+def make_people(count):
+    organization = OrganizationFactory()
+    for number in range(count):
+        person = prisoner(f"Person {number:02d}")
+        MembershipFactory(person=person, organization=organization)
+
+
+def count_queries(client, query):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL, query)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("query", [{}, {"status": "imprisoned", "sentence": "prison"}])
+def test_the_number_of_queries_does_not_grow_with_the_results(client, query):
+    make_people(3)
+    few = count_queries(client, query)
+    make_people(27)
+    assert count_queries(client, query) == few

@@ -1,0 +1,182 @@
+from cases.models import SentencePart
+from newsroom.models import Article
+from newsroom.partial_dates import PartialDate
+from people.models import Person
+from tests.factories import (
+    ArticleFactory,
+    CaseFactory,
+    ChargeFactory,
+    DefendantChargeFactory,
+    DefendantFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    PersonFactory,
+    PersonNameFactory,
+    SentencePartFactory,
+)
+from tests.page_helpers import count_queries, links, page_text
+
+ABAI_URL = "/people/abai-begimbetov/"
+
+
+def test_person_page_shows_names_in_other_scripts_and_spellings(client, demo):
+    text = page_text(client.get(ABAI_URL))
+    assert "Abai Begimbetov" in text
+    assert "Абай Бегимбетов" in text
+    assert "Abay Begimbetov" in text
+
+
+def test_person_page_shows_memberships_with_organization_and_role(client, demo):
+    response = client.get(ABAI_URL)
+    text = page_text(response)
+    assert "Democratic Choice of Kazakhstan, activist" in text
+    assert "Koshe party, activist" in text
+    assert (
+        "/organizations/democratic-choice-of-kazakhstan/",
+        "Democratic Choice of Kazakhstan",
+    ) in (links(response))
+
+
+def test_person_page_shows_membership_dates_at_their_precision_and_ended(client, db):
+    person = PersonFactory()
+    MembershipFactory(person=person, organization__name="Old Party", start_date=PartialDate(2015))
+    MembershipFactory(
+        person=person,
+        organization__name="Gone Movement",
+        start_date=PartialDate(2018, 3),
+        end_date=PartialDate(2020),
+        has_ended=True,
+    )
+    MembershipFactory(person=person, organization__name="Quiet Group", has_ended=True)
+    text = page_text(client.get(person.get_absolute_url()))
+    assert "Old Party, member (since 2015)" in text
+    assert "Gone Movement, member (March 2018 to 2020)" in text
+    assert "Quiet Group, member (ended)" in text
+
+
+def test_person_page_shows_the_case_with_court_place_charges_verdict_and_sentence(client, demo):
+    response = client.get(ABAI_URL)
+    text = page_text(response)
+    assert "Almaty trial of 13 opposition activists" in text
+    assert "court not named in reports" in text
+    assert "Almaty, Kazakhstan" in text
+    assert "Extremism-related charges (article not reported)" in text
+    assert "Convicted (verdict date not reported)" in text
+    assert "5 years in prison" in text
+
+
+def test_person_page_counts_co_defendants_and_names_only_the_named(client, demo):
+    text = page_text(client.get(ABAI_URL))
+    assert (
+        "12 co-defendants: Askhat Zheksebaev, Qairat Qylyshev, Noyan Rakhymzhanov; "
+        "9 others whose names were not reported"
+    ) in text
+
+
+def test_person_page_shows_a_verdict_in_absentia_without_inventing_a_sentence(client, demo):
+    text = page_text(client.get("/people/mukhtar-ablyazov/"))
+    assert "Convicted, in absentia" in text
+    assert "sentence not reported" in text
+    assert "Murder (article not reported)" in text
+    assert "BTA Bank, head (ended)" in text
+
+
+def test_person_page_shows_each_sentence_part(client, db):
+    defendant = DefendantFactory()
+    SentencePartFactory(
+        defendant=defendant,
+        kind=SentencePart.Kind.RESTRICTED_FREEDOM,
+        term_min_months=12,
+        term_max_months=24,
+        conditions="may not leave the city",
+    )
+    SentencePartFactory(
+        defendant=defendant,
+        kind=SentencePart.Kind.COMPULSORY_LABOUR,
+        hours_per_year=100,
+        term_min_months=None,
+        term_max_months=None,
+    )
+    text = page_text(client.get(defendant.person.get_absolute_url()))
+    assert "restricted freedom, 1 to 2 years; may not leave the city" in text
+    assert "100 hours of compulsory labour a year" in text
+
+
+def test_person_page_lists_stories_about_the_person(client, demo):
+    response = client.get(ABAI_URL)
+    assert (
+        "/stories/almaty-court-sentences-thirteen-opposition-activists/",
+        "Almaty court sentences 13 opposition activists on extremism charges",
+    ) in links(response)
+
+
+def test_withheld_person_page_shows_only_name_withheld(client, db):
+    person = PersonFactory(
+        name="Secret Activistname",
+        native_name="Секрет Активист",
+        name_status=Person.NameStatus.WITHHELD,
+        birth_date=PartialDate(1990, 5, 4),
+    )
+    PersonNameFactory(person=person, name="Sekret Aktivist")
+    response = client.get(person.get_absolute_url())
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Name withheld" in page_text(response)
+    for secret in ("Activistname", "Секрет", "Sekret", "1990"):
+        assert secret not in body
+
+
+def test_unnamed_person_page_says_name_not_reported(client, demo):
+    unnamed = Person.objects.filter(name_status=Person.NameStatus.NOT_REPORTED).first()
+    text = page_text(client.get(unnamed.get_absolute_url()))
+    assert "Name not reported" in text
+    assert "restricted freedom, 1 to 2 years" in text
+
+
+def test_person_page_leaves_out_records_readers_may_not_see(client, db):
+    person = PersonFactory()
+    MembershipFactory(
+        person=person, organization__name="Hidden Movement", organization__is_public=False
+    )
+    DefendantFactory(person=person, case__title="Unpublished Trial", case__is_published=False)
+    hidden_codefendant = PersonFactory(name="Hidden Codefendant", is_public=False)
+    case = CaseFactory(title="Public Trial")
+    DefendantFactory(person=person, case=case)
+    DefendantFactory(person=hidden_codefendant, case=case)
+    story = ArticleFactory(headline="Draft Story", status=Article.Status.DRAFT)
+    person.stories.add(story)
+    body = client.get(person.get_absolute_url()).content.decode()
+    assert "Public Trial" in body
+    for hidden in ("Hidden Movement", "Unpublished Trial", "Hidden Codefendant", "Draft Story"):
+        assert hidden not in body
+
+
+def test_not_public_person_is_not_found(client, db):
+    person = PersonFactory(is_public=False)
+    assert client.get(person.get_absolute_url()).status_code == 404
+
+
+def test_unknown_person_is_not_found(client, db):
+    assert client.get("/people/no-such-person/").status_code == 404
+
+
+def build_person_with_cases(count):
+    person = PersonFactory()
+    charge = ChargeFactory()
+    for _ in range(count):
+        case = CaseFactory(court=OrganizationFactory(kind="court"))
+        defendant = DefendantFactory(person=person, case=case)
+        SentencePartFactory(defendant=defendant)
+        DefendantChargeFactory(defendant=defendant, charge=charge)
+        for _ in range(2):
+            DefendantFactory(case=case)
+        MembershipFactory(person=person)
+        PersonNameFactory(person=person)
+        person.stories.add(ArticleFactory())
+    return person
+
+
+def test_person_page_runs_the_same_queries_for_3_or_30_cases(client, db):
+    few = count_queries(client, build_person_with_cases(3).get_absolute_url())
+    many = count_queries(client, build_person_with_cases(30).get_absolute_url())
+    assert few == many
