@@ -52,6 +52,17 @@ class PersonQuerySet(models.QuerySet):
         members = Membership.objects.public().filter(organization__in=organizations)
         return self.filter(pk__in=members.values("person"))
 
+    def count_per_organization(self):
+        """{organization id: how many of these people are its public members}, in one
+        grouped query whatever the number of organizations."""
+        rows = (
+            Membership.objects.public()
+            .filter(person__in=self.order_by().values("pk"))
+            .values_list("organization_id")
+            .annotate(total=models.Count("person", distinct=True))
+        )
+        return dict(rows)
+
     def sentenced_to(self, kinds):
         """People who, as public defendants, got a sentence part of any of the kinds."""
         from cases.models import Defendant
@@ -140,9 +151,9 @@ class Person(models.Model):
         choices=NameStatus.choices,
         default=NameStatus.NAMED,
         help_text=(
-            "Withheld: we know the name but must not publish it. The name, photo, birth date "
-            "and alternate names then never appear on public pages. Not reported: the sources "
-            "do not name this person; they still count in every number."
+            "Withheld: we know the name but must not publish it. The name, photo, birth date, "
+            "summary and alternate names then never appear on public pages. Not reported: the "
+            "sources do not name this person; they still count in every number."
         ),
     )
     name = models.CharField(

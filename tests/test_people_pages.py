@@ -180,3 +180,13 @@ def test_person_page_runs_the_same_queries_for_3_or_30_cases(client, db):
     few = count_queries(client, build_person_with_cases(3).get_absolute_url())
     many = count_queries(client, build_person_with_cases(30).get_absolute_url())
     assert few == many
+
+
+def test_withheld_person_page_hides_the_summary_that_could_identify_them(client, db):
+    person = PersonFactory(
+        name="Secret Activistname",
+        name_status=Person.NameStatus.WITHHELD,
+        summary="Teaches at the village school in Zharkent.",
+    )
+    body = client.get(person.get_absolute_url()).content.decode()
+    assert "Zharkent" not in body

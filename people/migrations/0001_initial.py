@@ -191,7 +191,7 @@ class Migration(migrations.Migration):
                             ("withheld", "Name withheld"),
                         ],
                         default="named",
-                        help_text="Withheld: we know the name but must not publish it. The name, photo, birth date and alternate names then never appear on public pages. Not reported: the sources do not name this person; they still count in every number.",
+                        help_text="Withheld: we know the name but must not publish it. The name, photo, birth date, summary and alternate names then never appear on public pages. Not reported: the sources do not name this person; they still count in every number.",
                         max_length=12,
                     ),
                 ),
