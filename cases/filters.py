@@ -148,13 +148,11 @@ class CaseFilter(FacetedFilterSet):
     def facets(self):
         base = self.queryset.prefetch_related(None)
         organizations = list(Organization.objects.public().only("slug", "name"))
-        organization_counts = count_each(
-            self.filtered_without(base, "organization"),
-            {
-                organization.slug: Q(pk__in=Case.objects.concerning_any([organization]))
-                for organization in organizations
-            },
-        )
+        counts_by_id = self.filtered_without(base, "organization").count_per_organization()
+        organization_counts = {
+            organization.slug: counts_by_id.get(organization.pk, 0)
+            for organization in organizations
+        }
         term = self.term_months()
         sentence_counts = count_each(
             self.filtered_without(base, "sentence", "min_years", "max_years"),

@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -143,6 +143,32 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(
             models.Q(pk__in=about.values("case")) | models.Q(pk__in=defendants.values("case"))
         )
+
+    def count_per_organization(self):
+        """{organization id: how many of these cases concern it}, by concerning_any()'s rule,
+        in one grouped query whatever the number of organizations: the distinct
+        (organization, case) pairs of both routes are counted together, so a case reached
+        both ways counts once."""
+        cases = self.order_by().values("pk")
+        about = (
+            Case.organizations.through.objects.filter(case__in=cases)
+            .order_by()
+            .values_list("organization_id", "case_id")
+        )
+        via_members = (
+            Membership.objects.public()
+            .filter(person__defendants__in=Defendant.objects.public().filter(case__in=cases))
+            .order_by()
+            .values_list("organization_id", "person__defendants__case_id")
+        )
+        pairs_sql, params = about.union(via_members).query.sql_with_params()
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT pairs.organization_id, COUNT(*) FROM ({pairs_sql}) pairs "
+                "GROUP BY pairs.organization_id",
+                params,
+            )
+            return dict(cursor.fetchall())
 
     def with_sentence(self, kinds=(), min_months=None, max_months=None):
         """Cases with a public defendant sentenced as Defendant.objects.sentenced_to() says."""

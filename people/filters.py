@@ -300,13 +300,11 @@ class PersonFilter(FacetedFilterSet):
     def facets(self):
         base = self.queryset.prefetch_related(None)
         organizations = list(Organization.objects.public().only("slug", "name"))
-        organization_counts = count_each(
-            self.filtered_without(base, "organization"),
-            {
-                organization.slug: Q(pk__in=Person.objects.members_of_any([organization]))
-                for organization in organizations
-            },
-        )
+        counts_by_id = self.filtered_without(base, "organization").count_per_organization()
+        organization_counts = {
+            organization.slug: counts_by_id.get(organization.pk, 0)
+            for organization in organizations
+        }
         sentence_counts = count_each(
             self.filtered_without(base, "sentence"),
             {kind: Q(pk__in=Person.objects.sentenced_to([kind])) for kind in SentencePart.Kind},
