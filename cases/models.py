@@ -44,15 +44,21 @@ class CaseQuerySet(models.QuerySet):
         """Cases readers may see."""
         return self.filter(is_published=True)
 
-    def with_defendants(self):
+    def with_defendants(self, preview=False):
         """Prefetch each case's public defendants (as `public_defendants`) with their people,
-        charges and sentence parts: a fixed number of queries however many defendants."""
+        charges and sentence parts: a fixed number of queries however many defendants.
+        A preview takes those that will be public once the case is published."""
+        defendants = (
+            Defendant.objects.public_once_case_published()
+            if preview
+            else Defendant.objects.public()
+        )
         return self.prefetch_related(
             Prefetch(
                 "defendants",
-                queryset=Defendant.objects.public()
-                .select_related("person")
-                .prefetch_related("sentence_parts", "charges"),
+                queryset=defendants.select_related("person").prefetch_related(
+                    "sentence_parts", "charges"
+                ),
                 to_attr="public_defendants",
             )
         )
@@ -63,10 +69,10 @@ class CaseQuerySet(models.QuerySet):
             Prefetch("court", queryset=Organization.objects.public(), to_attr="public_court")
         )
 
-    def with_details(self):
+    def with_details(self, preview=False):
         """Everything a case page shows, each relation limited to what readers may see."""
         return (
-            self.with_defendants()
+            self.with_defendants(preview=preview)
             .with_court()
             .prefetch_related(
                 Prefetch(
@@ -393,9 +399,15 @@ class DefendantQuerySet(models.QuerySet):
     def public(self):
         """Defendants readers may see: a public person in a published case."""
         # EXISTS rather than IN: SQLite otherwise probes every (case, person) pair.
+        return self.public_once_case_published().filter(
+            models.Exists(Case.objects.published().filter(pk=models.OuterRef("case_id")))
+        )
+
+    def public_once_case_published(self):
+        """The defendants readers will see when their case is published: what a staff preview
+        of an unpublished case shows."""
         return self.filter(
-            models.Exists(Case.objects.published().filter(pk=models.OuterRef("case_id"))),
-            models.Exists(Person.objects.public().filter(pk=models.OuterRef("person_id"))),
+            models.Exists(Person.objects.public().filter(pk=models.OuterRef("person_id")))
         )
 
     def sentenced_in(self, year):

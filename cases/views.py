@@ -21,4 +21,4 @@ class CaseDetailView(StaffPreviewMixin, DetailView):
         return Case.objects.published().with_details()
 
     def get_preview_queryset(self):
-        return Case.objects.with_details()
+        return Case.objects.with_details(preview=True)

@@ -8,7 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.models import Article
-from tests.factories import ArticleFactory, CaseFactory, OrganizationFactory, PersonFactory
+from tests.factories import (
+    ArticleFactory,
+    CaseFactory,
+    DefendantFactory,
+    OrganizationFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +110,12 @@ def test_a_public_page_seen_by_staff_is_an_ordinary_page(editor_client, public):
 def test_an_unknown_slug_is_a_404_for_staff_too(editor_client):
     url = reverse("newsroom:article_detail", kwargs={"slug": "no-such-story"})
     assert editor_client.get(url).status_code == 404
+
+
+def test_the_preview_of_an_unpublished_case_lists_its_public_defendants(editor_client):
+    case = CaseFactory(is_published=False)
+    DefendantFactory(case=case, person=PersonFactory(name="Visible Defendant"))
+    DefendantFactory(case=case, person=PersonFactory(name="Private Defendant", is_public=False))
+    text = editor_client.get(case.get_absolute_url()).text
+    assert "Visible Defendant" in text
+    assert "Private Defendant" not in text
