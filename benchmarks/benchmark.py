@@ -46,6 +46,21 @@ def setup_django(workdir):
 
 def build_data(args):
     from django.core.management import call_command
+    from django.db import connection
+
+    from people.models import Person
+
+    call_command("migrate", verbosity=0)
+    if Person.objects.count() < args.people:
+        create_rows(args)
+    if connection.vendor == "postgresql":
+        # Planner statistics, as autovacuum would have gathered on a live database.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def create_rows(args):
+    from django.core.management import call_command
     from django.db import transaction
     from django.utils import timezone
 
@@ -54,9 +69,6 @@ def build_data(args):
     from people.models import Membership, Organization, Person
     from people.names import normalise_name
 
-    call_command("migrate", verbosity=0)
-    if Person.objects.count() >= args.people:
-        return
     call_command("load_demo", verbosity=0, stdout=io.StringIO())
     rng = random.Random(2024)
     now = timezone.now()

@@ -3,7 +3,7 @@
 import math
 
 import django_filters
-from django.db.models import IntegerField, Q
+from django.db.models import IntegerField
 from django.db.models.functions import Cast
 
 from cases.models import Case, SentencePart
@@ -15,7 +15,6 @@ from people.filters import (
     FacetedFilterSet,
     ListFilterForm,
     count_by,
-    count_each,
     country_options,
     organization_label,
     organization_options,
@@ -154,13 +153,9 @@ class CaseFilter(FacetedFilterSet):
             for organization in organizations
         }
         term = self.term_months()
-        sentence_counts = count_each(
-            self.filtered_without(base, "sentence", "min_years", "max_years"),
-            {
-                kind: Q(pk__in=Case.objects.with_sentence([kind], *term).values("pk"))
-                for kind in SentencePart.Kind
-            },
-        )
+        sentence_counts = self.filtered_without(
+            base, "sentence", "min_years", "max_years"
+        ).count_per_sentence_kind(*term)
         status_counts = count_by(self.filtered_without(base, "status"), "status")
         year_counts = count_by(
             self.filtered_without(base, "year").exclude(verdict_date=None),

@@ -176,6 +176,16 @@ class CaseQuerySet(models.QuerySet):
             )
             return dict(cursor.fetchall())
 
+    def count_per_sentence_kind(self, min_months=None, max_months=None):
+        """{kind: how many of these cases have a public defendant with a part of that kind
+        (and term)}, in one grouped query."""
+        defendants = Defendant.objects.public().filter(case__in=self.order_by().values("pk"))
+        return (
+            SentencePart.objects.of_kinds_and_term((), min_months, max_months)
+            .filter(defendant__in=defendants)
+            .count_per_kind("defendant__case")
+        )
+
     def with_sentence(self, kinds=(), min_months=None, max_months=None):
         """Cases with a public defendant sentenced as Defendant.objects.sentenced_to() says."""
         defendants = Defendant.objects.public().sentenced_to(kinds, min_months, max_months)
@@ -422,19 +432,7 @@ class DefendantQuerySet(models.QuerySet):
         hours) never matches a term range; "up to N" is open below and "at least N" open above,
         so each matches any range it could fall in.
         """
-        parts = SentencePart.objects.all()
-        if kinds:
-            parts = parts.filter(kind__in=kinds)
-        if min_months is not None or max_months is not None:
-            parts = parts.exclude(term_min_months__isnull=True, term_max_months__isnull=True)
-        if min_months is not None:
-            parts = parts.filter(
-                models.Q(term_max_months__isnull=True) | models.Q(term_max_months__gte=min_months)
-            )
-        if max_months is not None:
-            parts = parts.filter(
-                models.Q(term_min_months__isnull=True) | models.Q(term_min_months__lte=max_months)
-            )
+        parts = SentencePart.objects.of_kinds_and_term(kinds, min_months, max_months)
         return self.filter(pk__in=parts.values("defendant"))
 
 
@@ -577,6 +575,33 @@ class DefendantCharge(models.Model):
         return str(self.charge)
 
 
+class SentencePartQuerySet(models.QuerySet):
+    def of_kinds_and_term(self, kinds=(), min_months=None, max_months=None):
+        """Parts of any of the kinds (any kind when none is given) whose term overlaps
+        min_months..max_months; see DefendantQuerySet.sentenced_to() for unknown bounds."""
+        parts = self
+        if kinds:
+            parts = parts.filter(kind__in=kinds)
+        if min_months is not None or max_months is not None:
+            parts = parts.exclude(term_min_months__isnull=True, term_max_months__isnull=True)
+        if min_months is not None:
+            parts = parts.filter(
+                models.Q(term_max_months__isnull=True) | models.Q(term_max_months__gte=min_months)
+            )
+        if max_months is not None:
+            parts = parts.filter(
+                models.Q(term_min_months__isnull=True) | models.Q(term_min_months__lte=max_months)
+            )
+        return parts
+
+    def count_per_kind(self, counted):
+        """{kind: number of distinct `counted` values (e.g. "defendant__case")}, grouped."""
+        rows = (
+            self.order_by().values_list("kind").annotate(total=models.Count(counted, distinct=True))
+        )
+        return dict(rows)
+
+
 class SentencePart(models.Model):
     """One penalty of a sentence; a sentence of several penalties has several parts."""
 
@@ -614,6 +639,8 @@ class SentencePart(models.Model):
     conditions = models.TextField(
         blank=True, help_text="Restrictions in plain words, e.g. may not leave the city."
     )
+
+    objects = SentencePartQuerySet.as_manager()
 
     class Meta:
         ordering = ["defendant", "pk"]

@@ -305,10 +305,7 @@ class PersonFilter(FacetedFilterSet):
             organization.slug: counts_by_id.get(organization.pk, 0)
             for organization in organizations
         }
-        sentence_counts = count_each(
-            self.filtered_without(base, "sentence"),
-            {kind: Q(pk__in=Person.objects.sentenced_to([kind])) for kind in SentencePart.Kind},
-        )
+        sentence_counts = self.filtered_without(base, "sentence").count_per_sentence_kind()
         status_counts = count_each(
             self.filtered_without(base, "status"),
             {"imprisoned": Q(pk__in=Person.objects.imprisoned())},

@@ -63,6 +63,15 @@ class PersonQuerySet(models.QuerySet):
         )
         return dict(rows)
 
+    def count_per_sentence_kind(self):
+        """{kind: how many of these people got a part of that kind as public defendants}."""
+        from cases.models import Defendant, SentencePart
+
+        defendants = Defendant.objects.public().filter(person__in=self.order_by().values("pk"))
+        return SentencePart.objects.filter(defendant__in=defendants).count_per_kind(
+            "defendant__person"
+        )
+
     def sentenced_to(self, kinds):
         """People who, as public defendants, got a sentence part of any of the kinds."""
         from cases.models import Defendant
