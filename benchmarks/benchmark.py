@@ -37,7 +37,8 @@ def parse_args():
 
 def setup_django(workdir):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'benchmark.sqlite3'}")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'benchmark.sqlite3'}"
     os.environ["DJANGO_DEBUG"] = "1"  # local hosts allowed; the page code is the same
     import django
 

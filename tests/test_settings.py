@@ -140,3 +140,8 @@ def test_a_proxy_ssl_header_without_its_value_is_refused():
     result = production_setting_values(DJANGO_SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO")
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
+
+
+def test_an_empty_database_url_means_sqlite():
+    result = load_settings(DATABASE_URL="")
+    assert result.stdout.split()[-1] == "django.db.backends.sqlite3"
