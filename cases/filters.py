@@ -7,7 +7,7 @@ from django.db.models import IntegerField
 from django.db.models.functions import Cast
 
 from cases.models import Case, SentencePart
-from people.filters import (
+from newsroom.filters import (
     COUNTRY_CHOICES,
     UNKNOWN_COUNTRY,
     UNKNOWN_ORGANIZATION,

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django_countries.fields import CountryField
 
-from newsroom.models import Article, Source
+from newsroom.models import Article, Source, containing_every_word
 from newsroom.partial_dates import PartialDateField
 from newsroom.slugs import unique_slug
 from people.models import Membership, Organization, Person
@@ -115,34 +115,14 @@ class CaseQuerySet(models.QuerySet):
         """Newest verdict first; cases whose verdict date is not reported come after."""
         return self.order_by(models.F("verdict_date").desc(nulls_last=True), "title", "pk")
 
-    def concerning(self, organization):
-        """Cases about the organization, or with a public defendant who is a public member."""
-        members = Membership.objects.public().filter(organization=organization)
-        defendants = Defendant.objects.public().filter(
-            case=models.OuterRef("pk"), person__in=members.values("person")
-        )
-        # Subqueries rather than joins, so that a case concerning several organizations is
-        # listed once.
-        concerned = Case.organizations.through.objects.filter(
-            case=models.OuterRef("pk"), organization=organization
-        )
-        return self.filter(models.Exists(concerned) | models.Exists(defendants))
-
     def matching(self, words):
         """Cases whose title, city or summary contains every word (case-insensitive)."""
-        queryset = self
-        for word in words:
-            queryset = queryset.filter(
-                models.Q(title__icontains=word)
-                | models.Q(city__icontains=word)
-                | models.Q(summary__icontains=word)
-            )
-        return queryset
+        return containing_every_word(self, words, ["title", "city", "summary"])
 
     def concerning_any(self, organizations):
         """Cases about any of the organizations, or with a public defendant who is a public
-        member of one (the rule of concerning()). Built from uncorrelated subqueries, which
-        the database runs once, so that the case list can count it per organization."""
+        member of one. Built from uncorrelated subqueries, which the database runs once, and
+        listing a case once however many of the organizations it concerns."""
         about = Case.organizations.through.objects.filter(organization__in=organizations)
         members = Membership.objects.public().filter(organization__in=organizations)
         defendants = Defendant.objects.public().filter(person__in=members.values("person"))

@@ -3,8 +3,8 @@ from django_filters.views import FilterView
 
 from cases.filters import CaseFilter
 from cases.models import Case
+from newsroom.filters import FilteredListMixin
 from newsroom.preview import StaffPreviewMixin
-from people.filters import FilteredListMixin
 
 
 class CaseListView(FilteredListMixin, FilterView):

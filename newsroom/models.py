@@ -12,6 +12,16 @@ from newsroom.rendering import render_body
 from newsroom.slugs import unique_slug
 
 
+def containing_every_word(queryset, words, fields):
+    """Rows in which each word appears (case-insensitive) in at least one of the fields."""
+    for word in words:
+        any_field = models.Q()
+        for field in fields:
+            any_field |= models.Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(any_field)
+    return queryset
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Stories readers may see: published, with a publish time that has passed."""
@@ -46,14 +56,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def matching(self, words):
         """Stories whose headline, standfirst or body contains every word (case-insensitive)."""
-        queryset = self
-        for word in words:
-            queryset = queryset.filter(
-                models.Q(headline__icontains=word)
-                | models.Q(standfirst__icontains=word)
-                | models.Q(body__icontains=word)
-            )
-        return queryset
+        return containing_every_word(self, words, ["headline", "standfirst", "body"])
 
 
 class Article(models.Model):

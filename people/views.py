@@ -2,8 +2,9 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from cases.models import Case
+from newsroom.filters import FilteredListMixin
 from newsroom.preview import StaffPreviewMixin
-from people.filters import FilteredListMixin, PersonFilter
+from people.filters import PersonFilter
 from people.models import Organization, Person
 
 
@@ -42,7 +43,7 @@ class OrganizationDetailView(StaffPreviewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["cases"] = (
             Case.objects.published()
-            .concerning(self.object)
+            .concerning_any([self.object])
             .newest_verdict_first()
             .with_defendants()
         )

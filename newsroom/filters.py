@@ -1,0 +1,234 @@
+"""The faceted-filter machinery shared by the case list and the people list.
+
+Every filter calls a QuerySet method (or names its field and lookup), so the rules for what a
+parameter means live on the models, next to the public() rules they build on. Repeated values
+of one parameter are ORed, different parameters are ANDed (design.md). Each option shows how
+many results it would give with the other active filters: one aggregate query per facet.
+"""
+
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import Count
+from django.http import Http404
+from django_countries import countries
+from django_filters.constants import EMPTY_VALUES
+
+# ISO 3166-1 alpha-2 codes as the URLs carry them: lower case (django-countries stores upper).
+COUNTRY_CHOICES = [(code.lower(), name) for code, name in countries]
+COUNTRY_CODES = {code for code, name in COUNTRY_CHOICES}
+UNKNOWN_ORGANIZATION = "No organization on this site has the address “%(value)s”."
+UNKNOWN_SENTENCE = "“%(value)s” is not a kind of sentence: choose one from the list."
+UNKNOWN_COUNTRY = "Enter a country as a two-letter ISO code in lower case, e.g. kz."
+
+
+@dataclass
+class Option:
+    """One checkbox of a facet: its value in the URL, its label, and its result count."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class ActiveFilter:
+    """One active filter value, with the query string of the same page without it."""
+
+    label: str
+    remove_query: str
+    invalid: bool = False
+
+
+def is_empty(value):
+    """An unset filter: None, "", or an empty list or queryset (0 is a value)."""
+    return value in EMPTY_VALUES or (hasattr(value, "__len__") and len(value) == 0)
+
+
+def count_each(queryset, conditions):
+    """{key: how many rows of queryset match conditions[key]}, in one aggregate query."""
+    if not conditions:
+        return {}
+    aliases = {f"option_{index}": condition for index, condition in enumerate(conditions.values())}
+    totals = queryset.order_by().aggregate(
+        **{alias: Count("pk", filter=condition) for alias, condition in aliases.items()}
+    )
+    return {key: totals[alias] for key, alias in zip(conditions, aliases, strict=True)}
+
+
+def count_by(queryset, expression):
+    """{value: how many rows of queryset have it}, in one GROUP BY query."""
+    rows = queryset.order_by().values_list(expression).annotate(total=Count("pk"))
+    return dict(rows)
+
+
+def takes_several_values(field):
+    """A form field (or field class) whose parameter may be repeated (`?sentence=a&sentence=b`);
+    note that ModelMultipleChoiceField is not a MultipleChoiceField, hence the widget test."""
+    return getattr(field.widget, "allow_multiple_selected", False)
+
+
+class ListFilterForm(forms.Form):
+    """A filter form that refuses a repeated one-value parameter (`?q=a&q=b`) rather than
+    silently keeping the last value and showing results for something the reader did not ask."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:
+            return cleaned_data
+        for name, field in self.fields.items():
+            if not takes_several_values(field) and len(getlist(name)) > 1:
+                self.add_error(name, f"Give “{field.label}” only once.")
+        return cleaned_data
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """A FilterSet that can filter by all but some of its filters (for facet counts), lists
+    its active filters with links that remove each one, and describes its checkbox groups."""
+
+    # Filters applied together by one method, in a filter_queryset() pass: name -> group name.
+    grouped_filters = {}
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if self.is_bound and hasattr(self.data, "getlist"):
+            # An empty value of a repeatable parameter (`?sentence=`) selects nothing. Done
+            # before the form is built, so the form, the facets and the active filters agree.
+            self.data = self.data.copy()
+            for name, filter_ in self.filters.items():
+                if takes_several_values(filter_.field_class) and name in self.data:
+                    self.data.setlist(name, [v for v in self.data.getlist(name) if v != ""])
+
+    def filter_queryset(self, queryset):
+        return self.filtered_without(queryset)
+
+    def filtered_without(self, queryset, *excluded):
+        """The queryset filtered by every valid active filter except the excluded ones."""
+        if not self.is_bound:
+            return queryset
+        self.form.is_valid()  # cleans the form once; cleaned_data holds the valid filters
+        applied_groups = set()
+        for name, value in self.form.cleaned_data.items():
+            if name in excluded or is_empty(value):
+                continue
+            group = self.grouped_filters.get(name)
+            if group:
+                if group in applied_groups:
+                    continue
+                applied_groups.add(group)
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def cleaned(self, name, default=None):
+        """A filter's valid value, or the default when it is empty or not valid."""
+        if not self.is_bound:
+            return default
+        self.form.is_valid()  # cleans the form once, so that cleaned_data exists
+        value = self.form.cleaned_data.get(name)
+        return default if is_empty(value) else value
+
+    def selected_values(self, name):
+        if not self.is_bound:
+            return []
+        return [value for value in self.data.getlist(name) if value]
+
+    def options(self, name, labels, counts, *, keep_empty=True):
+        """Checkbox options for a facet: each label with its count; options with no results
+        are left out unless keep_empty (short fixed lists) or the reader selected them."""
+        selected = set(self.selected_values(name))
+        result = []
+        for value, label in labels:
+            count = counts.get(value, 0)
+            if count or keep_empty or value in selected:
+                result.append(Option(str(value), label, count, str(value) in selected))
+        return result
+
+    # Active filters
+
+    def value_label(self, name, value):
+        """How an active filter value reads in the list of active filters."""
+        field = self.form.fields[name]
+        choices = dict(getattr(field, "choices", ()) or ())
+        if name in getattr(self, "value_labels", {}):
+            return self.value_labels[name](self, name, value)
+        return f"{field.label}: {choices.get(value, value)}"
+
+    def active_filters(self):
+        """Every value of every filter in the URL, valid or not, each with a link removing it."""
+        if not self.is_bound:
+            return []
+        invalid = set(self.form.errors) if self.form.errors else set()
+        active = []
+        for name in self.filters:
+            for value in self.data.getlist(name):
+                if value == "":
+                    continue
+                remaining = self.data.copy()
+                remaining.setlist(name, [v for v in self.data.getlist(name) if v != value])
+                remaining.pop("page", None)
+                if name in invalid:
+                    label = f"{self.form.fields[name].label}: {shorten(value)} (not valid)"
+                else:
+                    label = self.value_label(name, value)
+                query = remaining.urlencode()
+                active.append(ActiveFilter(label, f"?{query}" if query else "", name in invalid))
+        return active
+
+
+def shorten(text, length=40):
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class FilteredListMixin:
+    """For a FilterView: facets, active filters and the result count in the context; a repeated
+    page number is a bad address (404), as an invalid one is."""
+
+    def paginate_queryset(self, queryset, page_size):
+        if len(self.request.GET.getlist(self.page_kwarg)) > 1:
+            raise Http404("Give the page number only once.")
+        return super().paginate_queryset(queryset, page_size)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        valid = not filterset.is_bound or filterset.is_valid()
+        paginator = context.get("paginator")
+        facets = filterset.facets()
+        context.update(
+            filters_valid=valid,
+            facets=facets,
+            filter_fields=[
+                (filterset.form[name], facets.get(name)) for name in filterset.form.fields
+            ],
+            active_filters=filterset.active_filters(),
+            result_count=paginator.count if paginator else len(context["object_list"]),
+        )
+        return context
+
+
+def organization_label(filterset, name, slug):
+    organization = next((o for o in filterset.cleaned("organization", []) if o.slug == slug), None)
+    return f"Organization: {organization.name if organization else slug}"
+
+
+def organization_options(filterset, organizations, counts):
+    """Public organizations as options (only those with results, or selected), by name."""
+    labels = [(organization.slug, organization.name) for organization in organizations]
+    return filterset.options("organization", labels, counts, keep_empty=False)
+
+
+def country_options(filterset, counts):
+    """Countries found in the results (or selected), by name; counts keyed by upper-case code."""
+    counts = {code.lower(): total for code, total in counts.items() if code}
+    labels = sorted(
+        ((code, countries.name(code.upper())) for code in counts), key=lambda item: item[1]
+    )
+    labels += [
+        (code, countries.name(code.upper()))
+        for code in filterset.selected_values("country")
+        if code not in counts and code in COUNTRY_CODES
+    ]
+    return filterset.options("country", labels, counts, keep_empty=False)
