@@ -3,6 +3,8 @@ from django.db import connections, models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from newsroom.models import Article, Source, containing_every_word
@@ -356,10 +358,25 @@ class Case(models.Model):
         return f"{count} defendant{'s' if count != 1 else ''}: {phrases}"
 
 
+def charge_slug(country, legal_code, article, description):
+    """The charge's key in filter URLs: "by-cc-293" for article 293 of Belarus's Criminal Code
+    (country, the initials of the code, the article); the description when no article is given."""
+    if article:
+        initials = "".join(word[0] for word in slugify(legal_code).split("-") if word)
+        parts = [str(country).lower(), initials, slugify(article.replace(".", "-"))]
+    else:
+        parts = [str(country).lower(), slugify(description)]
+    return "-".join(part for part in parts if part)[:90] or "charge"
+
+
 class Charge(models.Model):
     """An offence people are charged with: an article of a legal code, or a plain description."""
 
-    country = CountryField(blank=True)
+    country = CountryField(
+        _("jurisdiction"),
+        blank=True,
+        help_text=_("The country whose legal code this is, e.g. Belarus for its Criminal Code."),
+    )
     legal_code = models.CharField(
         max_length=200, blank=True, help_text="E.g. Criminal Code. Empty if not reported."
     )
@@ -368,6 +385,15 @@ class Charge(models.Model):
     )
     description = models.CharField(
         max_length=300, help_text="The offence in plain words, e.g. extremism-related charges."
+    )
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "The charge's key in filter addresses, e.g. by-cc-293. Filled in from the "
+            "jurisdiction, the code and the article."
+        ),
     )
 
     class Meta:
@@ -380,9 +406,25 @@ class Charge(models.Model):
 
     def __str__(self):
         if self.article:
-            code = f" of the {self.legal_code}" if self.legal_code else ""
-            return f"{self.description} (article {self.article}{code})"
+            return f"{self.description} ({self.article_reference()})"
         return f"{self.description} (article not reported)"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            base = charge_slug(self.country, self.legal_code, self.article, self.description)
+            self.slug = unique_slug(Charge, base, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def article_reference(self):
+        """ "article 293 of the Criminal Code of Belarus", with the jurisdiction when known."""
+        if not self.article:
+            return ""
+        text = f"article {self.article}"
+        if self.legal_code:
+            text += f" of the {self.legal_code}"
+            if self.country:
+                text += f" of {self.country.name}"
+        return text
 
 
 class DefendantQuerySet(models.QuerySet):
@@ -414,6 +456,18 @@ class DefendantQuerySet(models.QuerySet):
         """
         parts = SentencePart.objects.of_kinds_and_term(kinds, min_months, max_months)
         return self.filter(pk__in=parts.values("defendant"))
+
+
+class ReleaseReason(models.TextChoices):
+    SERVED = "served", _("Served the sentence")
+    EARLY = "early", _("Early or conditional release")
+    PARDON = "pardon", _("Pardon")
+    AMNESTY = "amnesty", _("Amnesty")
+    ACQUITTED_ON_APPEAL = "acquitted_on_appeal", _("Acquitted on appeal")
+    EXCHANGE = "exchange", _("Prisoner exchange")
+    DEATH = "death", _("Died in custody")
+    TRANSFERRED = "transferred", _("Penalty changed to one without prison")
+    OTHER = "other", _("Other reason")
 
 
 class Defendant(models.Model):
@@ -451,8 +505,21 @@ class Defendant(models.Model):
     )
     plea = models.CharField(max_length=10, choices=Plea.choices, default=Plea.UNKNOWN)
     charges = models.ManyToManyField(Charge, through="DefendantCharge", related_name="defendants")
+    arrest_date = PartialDateField(
+        _("arrest date"),
+        null=True,
+        blank=True,
+        help_text=_("When the person was detained in this case. YYYY, YYYY-MM or YYYY-MM-DD."),
+    )
     release_date = PartialDateField(
         null=True, blank=True, help_text="When the person was released, if they were."
+    )
+    release_reason = models.CharField(
+        _("reason for release"),
+        max_length=20,
+        choices=ReleaseReason.choices,
+        blank=True,
+        help_text=_("Why the person was released, if they were (the date may be unknown)."),
     )
     notes = models.TextField(blank=True, help_text="Public notes on this defendant.")
     source = models.ForeignKey(
@@ -542,7 +609,9 @@ class DefendantCharge(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
 
     class Meta:
-        verbose_name = "charge"
+        # Distinct from Charge's, so the admin index names each model once.
+        verbose_name = _("charge of a defendant")
+        verbose_name_plural = _("charges of defendants")
         constraints = [
             models.UniqueConstraint(
                 fields=["defendant", "charge"],
@@ -582,6 +651,23 @@ class SentencePartQuerySet(models.QuerySet):
         return dict(rows)
 
 
+class PrisonRegime(models.TextChoices):
+    """The kinds of colony and prison in the criminal codes of the region (Kazakhstan, Russia,
+    Belarus and their neighbours), named as English-language reports name them."""
+
+    SETTLEMENT = "settlement", _("Colony-settlement")
+    MINIMUM = "minimum", _("Minimum-security penal colony")
+    GENERAL = "general", _("General-regime penal colony")
+    MEDIUM = "medium", _("Medium-security penal colony")
+    REINFORCED = "reinforced", _("Reinforced-regime penal colony")
+    STRICT = "strict", _("Strict-regime penal colony")
+    MAXIMUM = "maximum", _("Maximum-security penal colony")
+    SPECIAL = "special", _("Special-regime penal colony")
+    PRISON = "prison", _("Prison (cell-type)")
+    JUVENILE = "juvenile", _("Juvenile correctional colony")
+    OTHER = "other", _("Other")
+
+
 class SentencePart(models.Model):
     """One penalty of a sentence; a sentence of several penalties has several parts."""
 
@@ -616,6 +702,13 @@ class SentencePart(models.Model):
     )
     fine_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     fine_currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. KZT.")
+    regime = models.CharField(
+        _("prison regime"),
+        max_length=12,
+        choices=PrisonRegime.choices,
+        blank=True,
+        help_text=_("For prison terms: the kind of colony or prison, when reported."),
+    )
     conditions = models.TextField(
         blank=True, help_text="Restrictions in plain words, e.g. may not leave the city."
     )
@@ -686,6 +779,8 @@ class SentencePart(models.Model):
         Kind = self.Kind
         if self.kind == Kind.PRISON:
             text = f"{term} in prison" if term else "prison, term not reported"
+            if self.regime:
+                text += f" ({self.get_regime_display().lower()})"
         elif self.kind == Kind.COMPULSORY_LABOUR and self.hours_per_year:
             text = f"{self.hours_per_year} hours of compulsory labour a year"
             if term:

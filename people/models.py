@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from newsroom.fields import HttpsURLField
@@ -35,7 +36,7 @@ class PersonQuerySet(models.QuerySet):
     def imprisoned(self):
         """Public people serving a prison term now, as far as the data tells: convicted in
         person (not in absentia) in a published case, with a prison part in the sentence, and
-        no release date recorded."""
+        no release recorded (neither a date nor a reason)."""
         # Imported here because cases.models imports this module.
         from cases.models import Defendant, SentencePart
 
@@ -43,6 +44,7 @@ class PersonQuerySet(models.QuerySet):
             verdict=Defendant.Verdict.CONVICTED,
             in_absentia=False,
             release_date__isnull=True,
+            release_reason="",
             sentence_parts__kind=SentencePart.Kind.PRISON,
         )
         return self.public().filter(pk__in=serving.values("person"))
@@ -189,6 +191,12 @@ class Person(models.Model):
         null=True, blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD, as precise as known."
     )
     country = CountryField(blank=True, db_index=True, help_text="Country of citizenship.")
+    occupation = models.CharField(
+        _("occupation"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the person does, as reports describe it: blogger, journalist, lawyer."),
+    )
     photo = models.ImageField(
         upload_to="people/%Y/",
         blank=True,
@@ -313,7 +321,9 @@ class PersonName(AlternateName):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="alternate_names")
 
     class Meta(AlternateName.Meta):
-        verbose_name = "alternate name"
+        # Distinct from OrganizationName's, so the admin index names each model once.
+        verbose_name = _("alternate name of a person")
+        verbose_name_plural = _("alternate names of people")
         constraints = [
             models.UniqueConstraint(fields=["person", "name"], name="unique_person_alternate_name")
         ]
@@ -457,7 +467,8 @@ class OrganizationName(AlternateName):
     )
 
     class Meta(AlternateName.Meta):
-        verbose_name = "alternate name"
+        verbose_name = _("alternate name of an organization")
+        verbose_name_plural = _("alternate names of organizations")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "name"], name="unique_organization_alternate_name"
