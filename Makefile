@@ -32,8 +32,9 @@ run: install
 	$(BIN)/python manage.py demo_editor
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# On every core (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
 test: install node-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
