@@ -32,11 +32,12 @@ class Migration(migrations.Migration):
             name='defendantcharge',
             options={'verbose_name': 'charge of a defendant', 'verbose_name_plural': 'charges of defendants'},
         ),
-        # Added without the unique index, filled in, then made unique.
+        # Added without an index, filled in, then made unique (an index added here would clash
+        # on PostgreSQL with the one the unique field creates under the same name).
         migrations.AddField(
             model_name='charge',
             name='slug',
-            field=models.SlugField(blank=True, max_length=100),
+            field=models.SlugField(blank=True, db_index=False, max_length=100),
         ),
         migrations.RunPython(fill_charge_slugs, migrations.RunPython.noop),
         migrations.AlterField(
