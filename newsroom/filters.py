@@ -7,13 +7,21 @@ many results it would give with the other active filters: one aggregate query pe
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import django_filters
 from django import forms
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
+
+from newsroom.text_queries import FreeTextField
+from people.models import Organization
 
 # ISO 3166-1 alpha-2 codes as the URLs carry them: lower case (django-countries stores upper).
 COUNTRY_CHOICES = [(code.lower(), name) for code, name in countries]
@@ -68,6 +76,13 @@ def takes_several_values(field):
     """A form field (or field class) whose parameter may be repeated (`?sentence=a&sentence=b`);
     note that ModelMultipleChoiceField is not a MultipleChoiceField, hence the widget test."""
     return getattr(field.widget, "allow_multiple_selected", False)
+
+
+class FreeTextFilter(django_filters.CharFilter):
+    """A free-text parameter (`q`): cleaned and capped by newsroom.text_queries.bound_text(),
+    like the site search, so that no query can cost more than MAX_WORDS words."""
+
+    field_class = FreeTextField
 
 
 class ListFilterForm(forms.Form):
@@ -146,6 +161,18 @@ class FacetedFilterSet(django_filters.FilterSet):
                 result.append(Option(str(value), label, count, str(value) in selected))
         return result
 
+    def text_notices(self):
+        """What the reader is told about free text that was cut to the bound (too many words
+        or characters), for each free-text parameter that is otherwise valid."""
+        if not self.is_bound or not hasattr(self.data, "getlist"):
+            return []
+        notices = []
+        for name, field in self.form.fields.items():
+            values = self.data.getlist(name)
+            if isinstance(field, FreeTextField) and len(values) == 1:
+                notices.extend(field.notices(values[0]))
+        return notices
+
     # Active filters
 
     def value_label(self, name, value):
@@ -154,6 +181,8 @@ class FacetedFilterSet(django_filters.FilterSet):
         choices = dict(getattr(field, "choices", ()) or ())
         if name in getattr(self, "value_labels", {}):
             return self.value_labels[name](self, name, value)
+        if isinstance(field, FreeTextField):  # the text as searched, not as typed
+            return f"{field.label}: {shorten(field.to_python(value))}"
         return f"{field.label}: {choices.get(value, value)}"
 
     def active_filters(self):
@@ -204,9 +233,42 @@ class FilteredListMixin:
                 (filterset.form[name], facets.get(name)) for name in filterset.form.fields
             ],
             active_filters=filterset.active_filters(),
+            text_notices=filterset.text_notices(),
             result_count=paginator.count if paginator else len(context["object_list"]),
         )
         return context
+
+
+class OrganizationChoice(NamedTuple):
+    pk: int
+    slug: str
+    name: str
+
+
+PUBLIC_ORGANIZATIONS_CACHE_KEY = "filters:public-organizations"
+# Cleared on every save or delete of an organization (in this process, or everywhere with a
+# shared Redis cache); the lifetime bounds how stale another process's memory cache can be.
+PUBLIC_ORGANIZATIONS_CACHE_SECONDS = 60
+
+
+def public_organization_choices():
+    """Every public organization (pk, slug, name), for the organization facets of the case and
+    people lists: from the cache, or one query (and then cached). Counts are never cached."""
+    return cache.get_or_set(
+        PUBLIC_ORGANIZATIONS_CACHE_KEY,
+        lambda: [
+            OrganizationChoice(*row)
+            for row in Organization.objects.public().values_list("pk", "slug", "name")
+        ],
+        PUBLIC_ORGANIZATIONS_CACHE_SECONDS,
+    )
+
+
+@receiver([post_save, post_delete], sender=Organization)
+def forget_public_organizations(**kwargs):
+    cache.delete(PUBLIC_ORGANIZATIONS_CACHE_KEY)
+    # And again once committed: a request in between could have cached the old list again.
+    transaction.on_commit(lambda: cache.delete(PUBLIC_ORGANIZATIONS_CACHE_KEY))
 
 
 def organization_label(filterset, name, slug):

@@ -5,26 +5,15 @@ Names are matched through the one normalisation in people/names.py, applied to t
 Stories and cases are matched word by word, case-insensitively, on their text.
 """
 
-import unicodedata
-
 from django.db.models import Q
 from django.views.generic import TemplateView
 
 from cases.models import Case, Defendant
 from newsroom.models import Article
+from newsroom.text_queries import MAX_QUERY_LENGTH, bound_text
 from people.models import Organization, Person
-from people.names import search_terms
 
-MAX_QUERY_LENGTH = 200
-# Each word is one more join (alternate names), and SQLite allows at most 64 tables in a join.
-MAX_WORDS = 8
 RESULTS_PER_GROUP = 20
-
-
-def clean_query(raw):
-    """The query as searched: no control characters (PostgreSQL refuses NUL), single spaces."""
-    text = "".join(char for char in raw if unicodedata.category(char) != "Cc")
-    return " ".join(text.split())
 
 
 class SearchView(TemplateView):
@@ -32,24 +21,14 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = clean_query(self.request.GET.get("q", ""))
-        messages = []
-        if len(query) > MAX_QUERY_LENGTH:
-            query = query[:MAX_QUERY_LENGTH].rstrip()
-            messages.append(
-                f"Your search was too long: only its first {MAX_QUERY_LENGTH} characters were used."
-            )
-        words = query.split()
-        # Normalising can split a word ("Abai-Begimbetov"), so the name terms are capped too.
-        name_terms = search_terms(query)
-        if len(words) > MAX_WORDS or len(name_terms) > MAX_WORDS:
-            words, name_terms = words[:MAX_WORDS], name_terms[:MAX_WORDS]
-            messages.append(f"Only the first {MAX_WORDS} words of your search were used.")
-        groups = self.result_groups(words, name_terms) if words else []
+        # The same bound as every free-text filter: characters, words and name parts.
+        bounded = bound_text(self.request.GET.get("q", ""))
+        query, words = bounded.text, bounded.words
+        groups = self.result_groups(words, bounded.name_terms) if words else []
         context.update(
             query=query,
             max_query_length=MAX_QUERY_LENGTH,
-            search_messages=messages,
+            search_messages=bounded.notices,
             groups=groups,
             total_count=sum(group["count"] for group in groups),
         )

@@ -11,12 +11,14 @@ from newsroom.filters import (
     UNKNOWN_ORGANIZATION,
     UNKNOWN_SENTENCE,
     FacetedFilterSet,
+    FreeTextFilter,
     ListFilterForm,
     count_by,
     count_each,
     country_options,
     organization_label,
     organization_options,
+    public_organization_choices,
 )
 from people.models import Organization, Person
 from people.names import search_terms
@@ -49,10 +51,9 @@ class PersonFilter(FacetedFilterSet):
         method="filter_country",
         error_messages={"invalid_choice": UNKNOWN_COUNTRY},
     )
-    q = django_filters.CharFilter(
+    q = FreeTextFilter(
         label="Name",
         method="filter_name",
-        max_length=200,
         help_text="Any spelling, Latin or Cyrillic. People whose name is not public are not found.",
     )
 
@@ -83,7 +84,7 @@ class PersonFilter(FacetedFilterSet):
 
     def facets(self):
         base = self.queryset.prefetch_related(None)
-        organizations = list(Organization.objects.public().only("slug", "name"))
+        organizations = public_organization_choices()
         counts_by_id = self.filtered_without(base, "organization").count_per_organization()
         organization_counts = {
             organization.slug: counts_by_id.get(organization.pk, 0)

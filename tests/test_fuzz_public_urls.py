@@ -28,6 +28,7 @@ ALLOWED = {200, 400, 404}
 FILTER_PARAMETERS = [
     "q",
     "organization",
+    "charge",
     "sentence",
     "min_years",
     "max_years",
