@@ -2,12 +2,17 @@
 
 `NewsroomAdminSite` replaces Django's default site (see `newsroom.apps.NewsroomAdminConfig`), so
 `admin.site` and `@admin.register` keep working everywhere. Staff who have set up an authenticator
-app give its code when they sign in; with NEWSROOM_REQUIRE_2FA on, editors and superusers must
-have done so to use the admin at all.
+app give its code when they sign in. With NEWSROOM_REQUIRE_2FA on, every staff account (reporters
+too: they read withheld names) must have done so to use the admin or a staff preview, and adding
+the first app needs a one-time enrolment code from an administrator
+(`manage.py issue_enrolment_code USERNAME`), not the password alone.
 """
 
 import base64
+import datetime
 import math
+import re
+import secrets
 
 import qrcode
 import qrcode.image.svg
@@ -17,32 +22,72 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.forms import OTPAuthenticationFormMixin
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-EDITOR_GROUP = "Editor"
+# The one-time code an administrator issues so that a staff member can add a first authenticator
+# app: a django-otp static device that is never confirmed, so django-otp never offers it for
+# signing in, and that is deleted as soon as its code is used.
+ENROLMENT_DEVICE_NAME = "Enrolment code"
+ENROLMENT_CODE_LIFETIME = datetime.timedelta(hours=24)
+# Set in the session once the enrolment code was accepted: the user's pk.
+ENROLMENT_SESSION_KEY = "newsroom_two_factor_enrolment"
 
 
 def two_factor_required(user):
-    """Whether this user may use the admin only after giving an authenticator code."""
-    if not settings.NEWSROOM_REQUIRE_2FA or not user.is_authenticated:
-        return False
-    return user.is_superuser or user.groups.filter(name=EDITOR_GROUP).exists()
+    """Whether this user may use the admin and staff previews only after giving an authenticator
+    code: with NEWSROOM_REQUIRE_2FA on, every staff account."""
+    return bool(
+        settings.NEWSROOM_REQUIRE_2FA
+        and user.is_authenticated
+        and (user.is_staff or user.is_superuser)
+    )
 
 
 def is_verified(user):
     """Whether this session's user gave an authenticator code (set by django-otp's middleware)."""
     verified = getattr(user, "is_verified", None)
     return callable(verified) and verified()
+
+
+def passes_two_factor(user):
+    """Whether this session may see staff-only content as far as two-factor sign-in goes."""
+    return not two_factor_required(user) or is_verified(user)
+
+
+def issue_enrolment_code(user):
+    """A new one-time code that lets `user` add their first authenticator app, valid for
+    ENROLMENT_CODE_LIFETIME; it replaces any earlier code of theirs. Returns the code."""
+    StaticDevice.objects.filter(user=user, name=ENROLMENT_DEVICE_NAME).delete()
+    device = StaticDevice.objects.create(user=user, name=ENROLMENT_DEVICE_NAME, confirmed=False)
+    code = base64.b32encode(secrets.token_bytes(10)).decode().lower()  # 80 bits, 16 characters
+    StaticToken.objects.create(device=device, token=code)
+    return "-".join(code[index : index + 4] for index in range(0, len(code), 4))
+
+
+def redeem_enrolment_code(user, code):
+    """Whether `code` is the user's unexpired enrolment code. A matching code is used up (its
+    device deleted) even when it has expired; wrong guesses are throttled by django-otp."""
+    device = StaticDevice.objects.filter(
+        user=user, name=ENROLMENT_DEVICE_NAME, confirmed=False
+    ).first()
+    if device is None or not device.verify_token(re.sub(r"[\s-]", "", code).lower()):
+        return False
+    device.delete()
+    return device.created_at >= timezone.now() - ENROLMENT_CODE_LIFETIME
 
 
 class TwoFactorAdminAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
@@ -91,6 +136,15 @@ class TwoFactorAdminAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenti
         pass
 
 
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label=gettext_lazy("Enrolment code"),
+        max_length=40,
+        help_text=gettext_lazy("The one-time code an administrator gave you."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+
+
 class TokenForm(forms.Form):
     token = forms.CharField(
         label="Code from your authenticator app",
@@ -106,6 +160,18 @@ def qr_code_svg(data):
     return mark_safe(image.to_string(encoding="unicode"))
 
 
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """Autocomplete results labelled by the model admin's `autocomplete_label(obj)` when it has
+    one: people whose name was not reported say where they appear, not only a neutral slug."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = str(label(obj))
+        return result
+
+
 class NewsroomAdminSite(admin.AdminSite):
     site_header = "Newsroom administration"
     site_title = "Newsroom admin"
@@ -114,9 +180,7 @@ class NewsroomAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         user = request.user
-        return super().has_permission(request) and (
-            not two_factor_required(user) or is_verified(user)
-        )
+        return super().has_permission(request) and passes_two_factor(user)
 
     def login(self, request, extra_context=None):
         user = request.user
@@ -127,9 +191,37 @@ class NewsroomAdminSite(admin.AdminSite):
             and two_factor_required(user)
             and not user_has_device(user)
         ):
-            # Signed in with a password, but editors must add an authenticator app first.
+            # Signed in with a password, but staff must add an authenticator app first.
             return redirect("admin:two_factor_setup")
         return super().login(request, extra_context)
+
+    # How many stories each list of the home page's review queue shows (the rest: the link).
+    REVIEW_QUEUE_LENGTH = 10
+
+    def index(self, request, extra_context=None):
+        """The admin home page, led by the stories waiting for an editor and the scheduled ones
+        (templates/admin/index.html)."""
+        return super().index(request, {**self.review_queue(request), **(extra_context or {})})
+
+    def review_queue(self, request):
+        # Imported here: this module is loaded while the admin app starts.
+        from newsroom.models import Article
+
+        if not request.user.has_perm("newsroom.view_article"):
+            return {}
+        changelist = reverse("admin:newsroom_article_changelist", current_app=self.name)
+        queue = {}
+        for name, stories, query in [
+            ("in_review", Article.objects.in_review(), "status__exact=review"),
+            ("scheduled", Article.objects.scheduled(), "schedule=scheduled"),
+        ]:
+            shown = list(stories[: self.REVIEW_QUEUE_LENGTH])
+            count = len(shown) if len(shown) < self.REVIEW_QUEUE_LENGTH else stories.count()
+            queue[name] = {"stories": shown, "count": count, "url": f"{changelist}?{query}"}
+        return {"review_queue": queue}
+
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_urls(self):
         return [
@@ -142,8 +234,9 @@ class NewsroomAdminSite(admin.AdminSite):
     def two_factor_setup(self, request):
         """Let a signed-in staff member add a TOTP authenticator app to their account.
 
-        Not behind `admin_view`: an editor who must use two-factor sign-in has no admin access
-        until this is done. A password alone never adds a second app to an account that has one.
+        Not behind `admin_view`: staff who must use two-factor sign-in have no admin access
+        until this is done. A password alone never adds a second app to an account that has one,
+        nor, when two-factor sign-in is required, a first one: that needs an enrolment code.
         """
         user = request.user
         if not (user.is_active and user.is_staff):
@@ -158,6 +251,12 @@ class NewsroomAdminSite(admin.AdminSite):
         if user_has_device(user) and not is_verified(user):
             context["needs_code_sign_in"] = True
             return render(request, "admin/two_factor_setup.html", context, status=403)
+        if (
+            context["required"]
+            and not user_has_device(user)
+            and request.session.get(ENROLMENT_SESSION_KEY) != user.pk
+        ):
+            return self.two_factor_enrolment_code(request, context)
 
         device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
         if device is None:
@@ -167,6 +266,7 @@ class NewsroomAdminSite(admin.AdminSite):
             if device.verify_token(form.cleaned_data["token"]):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                request.session.pop(ENROLMENT_SESSION_KEY, None)
                 otp_login(request, device)
                 messages.success(
                     request, "Two-factor sign-in is set up. Use a code from your app next time."
@@ -178,6 +278,28 @@ class NewsroomAdminSite(admin.AdminSite):
             secret=base64.b32encode(device.bin_key).decode(),
             qr_code=qr_code_svg(device.config_url),
         )
+        return render(request, "admin/two_factor_setup.html", context)
+
+    def two_factor_enrolment_code(self, request, context):
+        """The first step of the set-up when two-factor sign-in is required: the one-time
+        enrolment code, before any authenticator key is shown."""
+        user = request.user
+        form = EnrolmentCodeForm(request.POST or None)
+        if form.is_valid():
+            if redeem_enrolment_code(user, form.cleaned_data["enrolment_code"]):
+                request.session[ENROLMENT_SESSION_KEY] = user.pk
+                # A key made (and perhaps shown) before the code was given is never confirmed.
+                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+                return redirect("admin:two_factor_setup")
+            form.add_error(
+                "enrolment_code",
+                gettext(
+                    "This enrolment code is not valid: it is wrong, already used or more than "
+                    "%(hours)d hours old. Ask an administrator for a new one."
+                )
+                % {"hours": ENROLMENT_CODE_LIFETIME // datetime.timedelta(hours=1)},
+            )
+        context.update(enrolment_form=form)
         return render(request, "admin/two_factor_setup.html", context)
 
 

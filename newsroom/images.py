@@ -9,10 +9,14 @@ and re-encoded into a new file, so no EXIF (GPS position, camera serial), XMP, I
 original file name survives; a photo can say where a source lives. Resized WebP renditions
 (400, 800 and 1600 pixels wide, never upscaled) are written next to it, under names derived from
 the stored name, so templates find them without a database column or a storage listing.
+
+Multi-frame files (a phone's multi-picture JPEG, "MPO"; an animated PNG or WebP) are accepted as
+their first frame, stored as a still JPEG, PNG or WebP.
 """
 
 import io
 import os
+import re
 import secrets
 import warnings
 
@@ -24,6 +28,9 @@ from PIL import Image, ImageCms, ImageOps
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
+# The format a decoded image is stored in: Pillow names a phone's multi-picture JPEG "MPO".
+STORED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
+STORED_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 RENDITION_WIDTHS = (400, 800, 1600)
 RENDITION_FORMAT = "WEBP"
 RENDITION_QUALITY = 82
@@ -68,7 +75,8 @@ def validate_image_upload(value):
 
 
 def _open_checked(upload):
-    """Decode an upload fully and return the Pillow image, or raise a ValidationError."""
+    """Decode an upload fully (the first frame of a multi-frame file) and return the Pillow
+    image, or raise a ValidationError."""
     upload.seek(0)
     # Pillow works on a copy (at most MAX_UPLOAD_BYTES): it may close the file it reads.
     upload = io.BytesIO(upload.read())
@@ -84,6 +92,13 @@ def _open_checked(upload):
                 "This file is not a JPEG, PNG or WebP image (or it is damaged).",
                 code="invalid_image_format",
             ) from None
+        if image.format not in STORED_FORMATS:
+            # A JPEG variant Pillow decodes under another name, which saving would not know.
+            image.close()
+            raise ValidationError(
+                "This file is not a JPEG, PNG or WebP image (or it is damaged).",
+                code="invalid_image_format",
+            )
         if image.width * image.height > MAX_PIXELS:
             # Checked from the header, before a single pixel is decoded.
             image.close()
@@ -120,14 +135,13 @@ def prepare_new_upload(fieldfile):
     if not fieldfile or fieldfile._committed:
         return False
     image = _open_checked(fieldfile.file)
-    image_format = image.format
-    clean = _clean_pixels(image)
+    image_format = STORED_FORMATS[image.format]
+    clean = _clean_pixels(image)  # of the first frame only: what _open_checked decoded
     image.close()
     buffer = io.BytesIO()
     _encode(clean, image_format, buffer, quality=STORED_QUALITY)
     # A random name: the uploaded name ("source-x-at-home.jpg") can say too much.
-    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
-    name = f"{secrets.token_hex(10)}.{extension}"
+    name = f"{secrets.token_hex(10)}.{STORED_EXTENSIONS[image_format]}"
     fieldfile.file = ContentFile(buffer.getvalue(), name=name)
     fieldfile.name = name
     fieldfile._committed = False
@@ -204,6 +218,20 @@ def create_renditions(fieldfile):
             if storage.exists(name):
                 storage.delete(name)  # a stable name, never "name_x7Ab.webp"
             storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def delete_image(storage, name):
+    """Delete a stored image and every rendition of it (whatever widths were made)."""
+    folder, filename = os.path.split(name)
+    rendition_pattern = re.compile(re.escape(os.path.splitext(filename)[0]) + r"\.\d+w\.webp")
+    try:
+        _folders, files = storage.listdir(folder)
+    except OSError:  # the folder is gone: so are the files
+        files = []
+    for other in files:
+        if rendition_pattern.fullmatch(other):
+            storage.delete(f"{folder}/{other}" if folder else other)
+    storage.delete(name)
 
 
 def responsive_image(fieldfile):

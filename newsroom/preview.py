@@ -3,12 +3,15 @@
 Staff with the model's view permission see an unpublished story or a not-public record where
 readers will later see it, with a banner saying it is not public, `noindex`, and headers that
 keep every cache from storing it. Everyone else gets the same 404 as for a page that does not
-exist: a 403 would tell them that it does. A public page stays an ordinary, cacheable page
-whoever looks at it.
+exist: a 403 would tell them that it does. That includes staff signed in without the
+authenticator code that NEWSROOM_REQUIRE_2FA demands (the admin refuses them too). A public page
+stays an ordinary, cacheable page whoever looks at it.
 """
 
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
+
+from newsroom.admin_site import passes_two_factor
 
 
 def can_preview(user, model):
@@ -16,6 +19,7 @@ def can_preview(user, model):
     return (
         user.is_active
         and user.is_staff
+        and passes_two_factor(user)
         and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
     )
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # One-time enrolment codes for a first authenticator app (issue_enrolment_code command).
+    "django_otp.plugins.otp_static",
     "reversion",
     "newsroom",
     "people",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.PermissionsPolicyMiddleware",
+    # A database that is down or too slow gives a 503 page with Retry-After, not a 500.
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,8 +113,50 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        # A kept connection that broke while the database was down is replaced, not reused.
+        conn_health_checks=True,
     )
 }
+
+
+def env_milliseconds(name, default):
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of milliseconds, not {value!r}.")
+    return int(value)
+
+
+# How long one SQL statement may run on PostgreSQL before the server cancels it: a slow query
+# then costs the reader a 503 page ("try again", newsroom.middleware.DatabaseUnavailableMiddleware)
+# instead of a worker and everyone queued behind it. 0 turns it off, e.g. for a long one-off
+# data migration: `DJANGO_DB_STATEMENT_TIMEOUT_MS=0 manage.py migrate`.
+DB_STATEMENT_TIMEOUT_MS = env_milliseconds("DJANGO_DB_STATEMENT_TIMEOUT_MS", 5000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Seconds to wait for a database that does not answer (down, or a network fault).
+    _db_options.setdefault("connect_timeout", 5)
+    if DB_STATEMENT_TIMEOUT_MS:
+        _timeout_option = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+        _db_options["options"] = f"{_db_options.get('options', '')} {_timeout_option}".strip()
+# Seconds a reader is asked to wait (Retry-After) when the database is down or too slow.
+DB_UNAVAILABLE_RETRY_AFTER = 30
+
+# The cache: with REDIS_URL (redis://host:6379/0) one Redis shared by every app server, which
+# pages survive losing (newsroom/cache.py: a read is a miss, a write is dropped); without it,
+# each process keeps its own small cache in memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom",
+            # A Redis that does not answer costs a page half a second at most, then is skipped.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -189,8 +235,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 NEWSROOM_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "newsroom.admin_site.client_address"
 
-# Two-factor sign-in (django-otp, TOTP apps): optional for staff; with DJANGO_REQUIRE_2FA=1,
-# editors and superusers must give an authenticator code to use the admin.
+# Two-factor sign-in (django-otp, TOTP apps): optional for staff; with DJANGO_REQUIRE_2FA=1, every
+# staff account must give an authenticator code to use the admin and staff previews, and adding a
+# first app needs a one-time code from `manage.py issue_enrolment_code USERNAME`.
 NEWSROOM_REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 
@@ -212,3 +259,26 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+
+# Opening a record in the admin names whoever else opened or saved it within these minutes
+# (newsroom/history.py; openings are kept in the cache, shared by app servers with REDIS_URL).
+NEWSROOM_EDIT_PRESENCE_MINUTES = int(os.environ.get("NEWSROOM_EDIT_PRESENCE_MINUTES") or "10")
+
+# --- Email: editors are told when a story is submitted for review ----------------------------
+# In development mail is printed to the console (runserver's output); otherwise it goes out by
+# SMTP through DJANGO_EMAIL_HOST. DJANGO_EMAIL_BACKEND may name any Django email backend. Tests
+# use Django's in-memory backend (mail.outbox) whatever is set here.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT") or "25")
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+# Seconds before a mail server that does not answer is given up (the save still succeeds).
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT") or "10")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL") or "newsroom@localhost"

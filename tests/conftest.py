@@ -1,8 +1,52 @@
 import io
+import re
 
 import pytest
-from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
+
+from tests.accounts import editorial_group
+
+
+def use_statement_timeout(on):
+    """Give the PostgreSQL connections the site's statement timeout (settings.py), or not."""
+    from django.conf import settings
+    from django.db import connections
+
+    for connection in connections.all():
+        if connection.vendor != "postgresql":
+            continue
+        options = connection.settings_dict.setdefault("OPTIONS", {})
+        others = re.sub(r"-c statement_timeout=\d+", "", options.get("options", "")).strip()
+        if on and settings.DB_STATEMENT_TIMEOUT_MS:
+            others = f"{others} -c statement_timeout={settings.DB_STATEMENT_TIMEOUT_MS}".strip()
+        if others:
+            options["options"] = others
+        else:
+            options.pop("options", None)
+        connection.close()  # the next query connects with these options
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """The test databases are made and dropped without the statement timeout: DROP DATABASE
+    waits for a checkpoint, which can take seconds on a busy machine."""
+    use_statement_timeout(False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The tests run with the site's statement timeout, as requests do."""
+    use_statement_timeout(True)
+    yield
+    use_statement_timeout(False)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached rows of one test's database must not show
+    in the next one."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -14,14 +58,14 @@ def demo(db):
 @pytest.fixture
 def editor(django_user_model):
     user = django_user_model.objects.create_user("editor", password="not-used", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editor"))
+    user.groups.add(editorial_group("Editor"))
     return user
 
 
 @pytest.fixture
 def reporter(django_user_model):
     user = django_user_model.objects.create_user("reporter", password="not-used", is_staff=True)
-    user.groups.add(Group.objects.get(name="Reporter"))
+    user.groups.add(editorial_group("Reporter"))
     return user
 
 
