@@ -261,7 +261,9 @@ def test_the_people_linked_to_a_story_on_its_page_are_in_its_history(editor_clie
     assert changes == {"Person “Removed Two”": "removed", "Person “Added Three”": "added"}
 
 
-def test_the_diff_of_a_long_story_body_shows_only_the_changed_paragraphs(editor_client):
+def test_the_diff_of_a_long_story_body_shows_it_whole_with_the_changed_words_marked(
+    editor_client,
+):
     unchanged = "An unchanged paragraph that is long enough to matter. " * 5
     story = ArticleFactory(body=f"{unchanged}\n\nThe court sat in Almaty.")
     save(editor_client, story, open_change_form(editor_client, story))
@@ -273,7 +275,11 @@ def test_the_diff_of_a_long_story_body_shows_only_the_changed_paragraphs(editor_
     latest = Version.objects.get_for_object(story).first()
     response = editor_client.get(admin_url(Article, "changes", story.pk, latest.pk))
     body = response.context["changes"][0].fields[0]
-    assert (body.before, body.after) == ("The court sat in Almaty.", "The court sat in Astana.")
+    assert body.after == f"{unchanged}\n\nThe court sat in Astana."
+    marked = "The court sat in <del>Almaty.</del><ins>Astana.</ins>"
+    assert body.diff.endswith(f"<br><br>{marked}")
+    assert body.diff.startswith("An unchanged paragraph")
+    assert marked in response.text
 
 
 def test_restoring_a_story_brings_back_the_people_it_was_linked_to(editor_client):
