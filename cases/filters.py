@@ -5,19 +5,22 @@ import math
 import django_filters
 from django.db.models import IntegerField
 from django.db.models.functions import Cast
+from django.utils.translation import gettext, gettext_lazy
 
-from cases.models import Case, SentencePart
+from cases.models import Case, Charge, SentencePart
 from newsroom.filters import (
     COUNTRY_CHOICES,
     UNKNOWN_COUNTRY,
     UNKNOWN_ORGANIZATION,
     UNKNOWN_SENTENCE,
     FacetedFilterSet,
+    FreeTextFilter,
     ListFilterForm,
     count_by,
     country_options,
     organization_label,
     organization_options,
+    public_organization_choices,
 )
 from people.models import Organization
 
@@ -29,6 +32,16 @@ def years_to_months(years, rounding):
     """A term in years (a Decimal, 1.5) as whole months, rounded towards the inside of the
     range: terms are stored in whole months, so "from 1.05 years" means from 13 months."""
     return rounding(years * 12)
+
+
+UNKNOWN_CHARGE = gettext_lazy(
+    "No charge on this site has the key “%(value)s”: choose one from the list."
+)
+
+
+def charge_label(filterset, name, slug):
+    charge = next((c for c in filterset.cleaned("charge", []) if c.slug == slug), None)
+    return gettext("Charge: %(charge)s") % {"charge": charge if charge else slug}
 
 
 def term_label(filterset, name, value):
@@ -52,6 +65,14 @@ class CaseFilter(FacetedFilterSet):
         to_field_name="slug",
         method="filter_organization",
         error_messages={"invalid_choice": UNKNOWN_ORGANIZATION},
+    )
+    # Only charges that a public defendant holds: the others are not shown anywhere.
+    charge = django_filters.ModelMultipleChoiceFilter(
+        label=gettext_lazy("Charge"),
+        queryset=Charge.objects.shown_publicly(),
+        to_field_name="slug",
+        method="filter_charge",
+        error_messages={"invalid_choice": UNKNOWN_CHARGE},
     )
     sentence = django_filters.MultipleChoiceFilter(
         label="Sentence",
@@ -100,10 +121,9 @@ class CaseFilter(FacetedFilterSet):
         method="filter_country",
         error_messages={"invalid_choice": UNKNOWN_COUNTRY},
     )
-    q = django_filters.CharFilter(
+    q = FreeTextFilter(
         label="Search",
         method="filter_search",
-        max_length=200,
         help_text="Words in the title, city or summary, or a defendant's name.",
     )
 
@@ -112,6 +132,7 @@ class CaseFilter(FacetedFilterSet):
     grouped_filters = {"sentence": "sentence", "min_years": "sentence", "max_years": "sentence"}
     value_labels = {
         "organization": organization_label,
+        "charge": charge_label,
         "min_years": term_label,
         "max_years": term_label,
     }
@@ -132,6 +153,9 @@ class CaseFilter(FacetedFilterSet):
     def filter_organization(self, queryset, name, organizations):
         return queryset.concerning_any(organizations)
 
+    def filter_charge(self, queryset, name, charges):
+        return queryset.charged_under(charges)
+
     def filter_sentence(self, queryset, name, value):
         return queryset.with_sentence(self.cleaned("sentence", []), *self.term_months())
 
@@ -146,12 +170,15 @@ class CaseFilter(FacetedFilterSet):
 
     def facets(self):
         base = self.queryset.prefetch_related(None)
-        organizations = list(Organization.objects.public().only("slug", "name"))
+        organizations = public_organization_choices()
         counts_by_id = self.filtered_without(base, "organization").count_per_organization()
         organization_counts = {
             organization.slug: counts_by_id.get(organization.pk, 0)
             for organization in organizations
         }
+        charges = list(Charge.objects.shown_publicly())
+        charge_counts_by_id = self.filtered_without(base, "charge").count_per_charge()
+        charge_counts = {charge.slug: charge_counts_by_id.get(charge.pk, 0) for charge in charges}
         term = self.term_months()
         sentence_counts = self.filtered_without(
             base, "sentence", "min_years", "max_years"
@@ -170,6 +197,12 @@ class CaseFilter(FacetedFilterSet):
         country_counts = count_by(self.filtered_without(base, "country"), "country")
         return {
             "organization": organization_options(self, organizations, organization_counts),
+            "charge": self.options(
+                "charge",
+                [(charge.slug, str(charge)) for charge in charges],
+                charge_counts,
+                keep_empty=False,
+            ),
             "sentence": self.options("sentence", SentencePart.Kind.choices, sentence_counts),
             "status": self.options("status", Case.Status.choices, status_counts),
             "year": self.options(

@@ -180,6 +180,24 @@ class CaseQuerySet(models.QuerySet):
             condition |= models.Q(verdict_date__year=year)
         return self.filter(condition)
 
+    def charged_under(self, charges):
+        """Cases with a public defendant charged under any of the charges."""
+        held = DefendantCharge.objects.filter(charge__in=charges).values("defendant")
+        defendants = Defendant.objects.public().filter(pk__in=held)
+        return self.filter(pk__in=defendants.values("case"))
+
+    def count_per_charge(self):
+        """{charge id: how many of these cases have a public defendant charged under it}, by
+        charged_under()'s rule, in one grouped query whatever the number of charges."""
+        defendants = Defendant.objects.public().filter(case__in=self.order_by().values("pk"))
+        rows = (
+            DefendantCharge.objects.filter(defendant__in=defendants)
+            .order_by()
+            .values_list("charge_id")
+            .annotate(total=models.Count("defendant__case", distinct=True))
+        )
+        return dict(rows)
+
     def search(self, text):
         """Free text: every word is in the title, city or summary, or in the name of a public,
         named defendant (any spelling, see people.names). Withheld names never match."""
@@ -281,7 +299,12 @@ class Case(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Case, self.title, exclude_pk=self.pk)
+            self.slug = unique_slug(
+                Case,
+                self.title,
+                exclude_pk=self.pk,
+                hidden=Case.objects.filter(is_published=False) if self.is_published else None,
+            )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -369,6 +392,20 @@ def charge_slug(country, legal_code, article, description):
     return "-".join(part for part in parts if part)[:90] or "charge"
 
 
+class ChargeQuerySet(models.QuerySet):
+    def shown_publicly(self):
+        """Charges readers can see: held by a public defendant (a public person in a published
+        case)."""
+        return self.filter(
+            models.Exists(
+                DefendantCharge.objects.filter(
+                    charge=models.OuterRef("pk"),
+                    defendant__in=Defendant.objects.public(),
+                )
+            )
+        )
+
+
 class Charge(models.Model):
     """An offence people are charged with: an article of a legal code, or a plain description."""
 
@@ -395,6 +432,8 @@ class Charge(models.Model):
             "jurisdiction, the code and the article."
         ),
     )
+
+    objects = ChargeQuerySet.as_manager()
 
     class Meta:
         ordering = ["description"]

@@ -1,17 +1,55 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from cases.models import Case
-from newsroom.admin_tools import InlineBase
+
+# Registers the Users admin that managing editors use (replacing Django's UserAdmin).
+from newsroom import accounts_admin  # noqa: F401
+from newsroom.admin_tools import DiskFullFormErrorMixin, InlineBase
 from newsroom.history import HistoryAdmin
 from newsroom.models import Article, Correction, Source
-from newsroom.workflow import EditorsOnlyMixin, StoryWorkflowMixin
+from newsroom.workflow import EditorsOnlyMixin, ShownPubliclyMixin, StoryWorkflowMixin
 from people.models import Organization, Person
+
+
+class ScheduledFilter(admin.SimpleListFilter):
+    """Stories an editor scheduled, not public yet (linked from the admin home page)."""
+
+    title = gettext_lazy("schedule")
+    parameter_name = "schedule"
+
+    def lookups(self, request, model_admin):
+        return [("scheduled", gettext_lazy("Scheduled, not public yet"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "scheduled":
+            return queryset.filter(pk__in=Article.objects.scheduled().values("pk"))
+        return queryset
 
 
 class CorrectionInline(EditorsOnlyMixin, admin.StackedInline):
     publish_model = Article
     model = Correction
     extra = 0
+
+
+# The rows linking a story to people, organizations and cases belong to Django's auto-created
+# through models, which have no class of ours to give a __str__: they printed as
+# "Person_stories object (15)" above each linked row of the story form (and in the admin log).
+# Each is labelled by the record it links the story to.
+STORY_LINK_TARGETS = {
+    Person.stories.through: "person",
+    Organization.stories.through: "organization",
+    Case.stories.through: "case",
+}
+
+
+def story_link_label(link):
+    return str(getattr(link, STORY_LINK_TARGETS[type(link)]))
+
+
+for story_link in STORY_LINK_TARGETS:
+    story_link.__str__ = story_link_label
 
 
 class StoryPersonInline(InlineBase):
@@ -36,9 +74,13 @@ class StoryCaseInline(InlineBase):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryWorkflowMixin, HistoryAdmin):
+class ArticleAdmin(DiskFullFormErrorMixin, StoryWorkflowMixin, HistoryAdmin):
     list_display = ["headline", "status", "publish_at", "byline", "updated_at"]
-    list_filter = ["status"]
+    list_filter = ["status", ScheduledFilter]
+    # The history forms, with the story's status and publish time above the buttons.
+    change_form_template = "admin/newsroom/article/change_form.html"
+    revision_form_template = "admin/newsroom/article/revision_form.html"
+    recover_form_template = "admin/newsroom/article/recover_form.html"
     search_fields = ["headline", "standfirst", "byline", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     date_hierarchy = "publish_at"
@@ -57,7 +99,7 @@ class ArticleAdmin(StoryWorkflowMixin, HistoryAdmin):
                 ]
             },
         ),
-        ("Publication", {"fields": ["status", "publish_at"]}),
+        # The status and publish time go with the buttons (StoryWorkflowMixin.story_form_fields).
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -68,7 +110,9 @@ class ArticleAdmin(StoryWorkflowMixin, HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(ShownPubliclyMixin, HistoryAdmin):
+    # Cited on published case pages: once shown, only those who publish cases change it.
+    publish_model = Case
     list_display = ["title", "publisher", "published_on", "url"]
     search_fields = ["title", "publisher", "url"]
     autocomplete_fields = ["article"]

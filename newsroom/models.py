@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -22,10 +23,45 @@ def containing_every_word(queryset, words, fields):
     return queryset
 
 
+# How the admin log records that a story was submitted for review (newsroom/workflow.py writes
+# it; the review queue reads from it who submitted each story, and when).
+REVIEW_SUBMISSION_LOG = "Submitted for review."
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Stories readers may see: published, with a publish time that has passed."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def in_review(self):
+        """Stories waiting for an editor, longest waiting first, each with `submitted_by` (a
+        username) and `submitted_at`, from the admin log of its latest submission; a story put
+        in review outside the admin has no submitter, and its last change as the time."""
+        from django.contrib.admin.models import LogEntry
+
+        submissions = LogEntry.objects.filter(
+            content_type__app_label=Article._meta.app_label,
+            content_type__model=Article._meta.model_name,
+            object_id=Cast(models.OuterRef("pk"), models.CharField()),
+            change_message__startswith=REVIEW_SUBMISSION_LOG,
+        ).order_by("-action_time", "-pk")
+        return (
+            self.filter(status=Article.Status.REVIEW)
+            .annotate(
+                submitted_by=models.Subquery(submissions.values("user__username")[:1]),
+                submitted_at=Coalesce(
+                    models.Subquery(submissions.values("action_time")[:1]),
+                    models.F("updated_at"),
+                ),
+            )
+            .order_by("submitted_at", "pk")
+        )
+
+    def scheduled(self):
+        """Stories an editor scheduled: they go public when their publish time passes."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now()).order_by(
+            "publish_at", "pk"
+        )
 
     def with_references(self):
         """Prefetch what a story page shows about its people (`public_people`, each with
@@ -132,7 +168,13 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
+            hidden = Article.objects.exclude(status=Article.Status.PUBLISHED)
+            self.slug = unique_slug(
+                Article,
+                self.headline,
+                exclude_pk=self.pk,
+                hidden=hidden if self.status == self.Status.PUBLISHED else None,
+            )
         new_image = prepare_new_upload(self.lead_image)
         super().save(*args, **kwargs)
         if new_image:
@@ -207,6 +249,27 @@ class Correction(models.Model):
         return f"Correction to {self.article} on {self.published_at:%Y-%m-%d}"
 
 
+class SourceQuerySet(models.QuerySet):
+    def shown_publicly(self):
+        """Sources readers can see: in the list of a published case, or the source of a public
+        membership, designation, defendant or case event."""
+        # Imported here because people.models and cases.models import this module's app.
+        from cases.models import Case, CaseEvent, Defendant
+        from people.models import Designation, Membership
+
+        cited_by = [
+            Case.objects.published().filter(sources=models.OuterRef("pk")),
+            Membership.objects.public().filter(source=models.OuterRef("pk")),
+            Designation.objects.public().filter(source=models.OuterRef("pk")),
+            Defendant.objects.public().filter(source=models.OuterRef("pk")),
+            CaseEvent.objects.public().filter(source=models.OuterRef("pk")),
+        ]
+        shown = models.Q()
+        for rows in cited_by:
+            shown |= models.Exists(rows)
+        return self.filter(shown)
+
+
 class Source(models.Model):
     """A story or document that reports a fact: a sentence, a membership, a designation."""
 
@@ -225,6 +288,8 @@ class Source(models.Model):
         help_text="One of our own stories, when the fact was reported here.",
     )
     notes = models.TextField(blank=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

@@ -100,16 +100,32 @@ class PartialDate:
 
 
 class PartialDateFormField(forms.CharField):
+    """A text box for a PartialDate: "2018", "2018-03" or "2018-03-15".
+
+    The length limit belongs to the text typed, so it is checked before parsing and given to the
+    browser as `maxlength`. (Passed to CharField, it became a validator that ran on the parsed
+    PartialDate, which has no length: every valid date was a server error.)
+    """
+
     default_error_messages = {
         "invalid": "Enter a year (2018), a month (2018-03) or a day (2018-03-15).",
     }
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 10)
+    def __init__(self, *, max_length=10, **kwargs):
+        self.text_max_length = max_length  # Set first: CharField.__init__ asks widget_attrs.
         kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"placeholder": "YYYY, YYYY-MM or YYYY-MM-DD"})
+            "widget",
+            forms.TextInput(
+                attrs={"placeholder": "YYYY, YYYY-MM or YYYY-MM-DD", "class": "vPartialDateField"}
+            ),
         )
         super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if self.text_max_length is not None and not widget.is_hidden:
+            attrs["maxlength"] = str(self.text_max_length)
+        return attrs
 
     def prepare_value(self, value):
         if isinstance(value, PartialDate):
@@ -117,13 +133,26 @@ class PartialDateFormField(forms.CharField):
         return value
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
+        if isinstance(value, PartialDate):
+            return value
+        text = super().to_python(value)
+        if text in self.empty_values:
             return None
+        if self.text_max_length is not None and len(text) > self.text_max_length:
+            raise exceptions.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
-            return PartialDate.parse(value)
+            return PartialDate.parse(text)
         except ValueError as error:
             raise exceptions.ValidationError(str(error), code="invalid") from error
+
+    def has_changed(self, initial, data):
+        """Compare dates, not texts: "2018-3" typed over a stored March 2018 is no change."""
+        if self.disabled:
+            return False
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except exceptions.ValidationError:
+            return True
 
 
 class PartialDateField(models.Field):

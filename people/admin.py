@@ -1,9 +1,20 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
 
-from newsroom.admin_tools import InlineBase, PreloadedAutocompleteMixin
+from newsroom.admin_tools import (
+    DiskFullFormErrorMixin,
+    PreloadedAutocompleteMixin,
+    StackedInlineBase,
+)
 from newsroom.history import HistoryAdmin
-from newsroom.workflow import PublicViaParentMixin, PublishActionsMixin
+from newsroom.workflow import (
+    NotPublicFromPopupMixin,
+    PublicViaParentMixin,
+    PublishActionsMixin,
+    PublishLinkedRecordsMixin,
+)
 from people.models import (
     Designation,
     Membership,
@@ -27,26 +38,64 @@ class NormalisedSearchMixin:
         return results, may_have_duplicates
 
 
+# The fixed words of the label of a person whose name was not reported (PersonAdmin.admin_label),
+# which admin search matches too.
+NOT_REPORTED_LABEL = gettext_lazy("name not reported")
+NOT_LINKED_LABEL = gettext_lazy("not linked yet")
+
+
+class LinkedFromFilter(admin.SimpleListFilter):
+    """The list filter "Linked from: nothing": people or organizations that no case, defendant,
+    membership, story or designation links to (`unlinked()`), such as those added in a pop-up of
+    a form that was never saved."""
+
+    title = gettext_lazy("linked from")
+    parameter_name = "linked_from"
+
+    def lookups(self, request, model_admin):
+        return [("nothing", gettext_lazy("nothing"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "nothing":
+            return queryset.unlinked()
+        return queryset
+
+
 class PersonNameInline(admin.TabularInline):
     model = PersonName
     extra = 1
     fields = ["name", "script", "language"]
 
 
-class PersonMembershipInline(InlineBase):
+class PersonMembershipInline(StackedInlineBase):
     model = Membership
     fk_name = "person"
-    fields = ["organization", "role", "start_date", "end_date", "has_ended", "source"]
+    fields = [("organization", "role"), ("start_date", "end_date", "has_ended"), "source"]
     autocomplete_fields = ["organization", "source"]
 
 
 @admin.register(Person)
 class PersonAdmin(
-    PublishActionsMixin, NormalisedSearchMixin, PreloadedAutocompleteMixin, HistoryAdmin
+    DiskFullFormErrorMixin,
+    NotPublicFromPopupMixin,
+    PublishLinkedRecordsMixin,
+    PublishActionsMixin,
+    NormalisedSearchMixin,
+    PreloadedAutocompleteMixin,
+    HistoryAdmin,
 ):
     publish_field = "is_public"
-    list_display = ["__str__", "native_name", "name_status", "country", "is_public", "updated_at"]
-    list_filter = ["is_public", "name_status", "country"]
+    # A public person's memberships: organizations added in a pop-up become public with them.
+    publish_linked = {"people.Organization": ["memberships__person"]}
+    list_display = [
+        "admin_label",
+        "native_name",
+        "name_status",
+        "country",
+        "is_public",
+        "updated_at",
+    ]
+    list_filter = ["is_public", "name_status", LinkedFromFilter, "country"]
     search_fields = ["name", "native_name", "alternate_names__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["stories"]
@@ -59,6 +108,49 @@ class PersonAdmin(
         ("Stories", {"fields": ["stories"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_link_labels()
+
+    @admin.display(description=gettext_lazy("person"), ordering="name")
+    def admin_label(self, person):
+        """The editors' label. For a person whose name was not reported, what links to them: a
+        neutral address alone tells twelve such people apart but says nothing about them."""
+        if person.name_status != Person.NameStatus.NOT_REPORTED or not hasattr(
+            person, "first_case_title"
+        ):
+            return str(person)
+        values = {
+            "label": capfirst(NOT_REPORTED_LABEL),
+            "slug": person.slug,
+            "case": person.first_case_title,
+            "organization": person.first_organization_name,
+            "story": person.first_story_headline,
+        }
+        if values["case"]:
+            return gettext("%(label)s — defendant in %(case)s (%(slug)s)") % values
+        if values["organization"]:
+            return gettext("%(label)s — member of %(organization)s (%(slug)s)") % values
+        if values["story"]:
+            return gettext("%(label)s — in the story “%(story)s” (%(slug)s)") % values
+        return f"{values['label']} ({NOT_LINKED_LABEL}, {person.slug})"
+
+    # The label in autocomplete results (newsroom.admin_site.LabelledAutocompleteJsonView).
+    autocomplete_label = admin_label
+
+    def get_search_results(self, request, queryset, search_term):
+        # People whose name was not reported are found by what their label says.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        words = search_term.lower().split()
+        if words:
+            unnamed = Person.objects.unnamed_matching(
+                words,
+                # The label's words in English and in the editor's language.
+                label_words=["name not reported", str(NOT_REPORTED_LABEL).lower()],
+                unlinked_words=["not linked yet", str(NOT_LINKED_LABEL).lower()],
+            )
+            results = results | queryset.filter(pk__in=unnamed.values("pk"))
+        return results, may_have_duplicates
 
 
 @admin.register(PersonName)
@@ -84,26 +176,33 @@ class OrganizationNameInline(admin.TabularInline):
     fields = ["name", "script", "language"]
 
 
-class DesignationInline(InlineBase):
+class DesignationInline(StackedInlineBase):
     model = Designation
-    fields = ["label", "authority", "country", "designated_on", "revoked_on", "source"]
+    fields = [("label", "authority", "country"), ("designated_on", "revoked_on"), "source"]
     autocomplete_fields = ["source"]
 
 
-class OrganizationMembershipInline(InlineBase):
+class OrganizationMembershipInline(StackedInlineBase):
     model = Membership
     fk_name = "organization"
-    fields = ["person", "role", "start_date", "end_date", "has_ended", "source"]
+    fields = [("person", "role"), ("start_date", "end_date", "has_ended"), "source"]
     autocomplete_fields = ["person", "source"]
 
 
 @admin.register(Organization)
 class OrganizationAdmin(
-    PublishActionsMixin, NormalisedSearchMixin, PreloadedAutocompleteMixin, HistoryAdmin
+    NotPublicFromPopupMixin,
+    PublishLinkedRecordsMixin,
+    PublishActionsMixin,
+    NormalisedSearchMixin,
+    PreloadedAutocompleteMixin,
+    HistoryAdmin,
 ):
     publish_field = "is_public"
+    # A public organization's members: people added in a pop-up become public with it.
+    publish_linked = {"people.Person": ["memberships__organization"]}
     list_display = ["name", "short_name", "kind", "country", "member_count", "is_public"]
-    list_filter = ["is_public", "kind", "country"]
+    list_filter = ["is_public", "kind", LinkedFromFilter, "country"]
     search_fields = ["name", "short_name", "native_name", "alternate_names__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["stories"]

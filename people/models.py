@@ -1,5 +1,3 @@
-import re
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -9,18 +7,36 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from newsroom.fields import HttpsURLField
-from newsroom.images import create_renditions, prepare_new_upload, validate_image_upload
+from newsroom.images import (
+    create_renditions,
+    delete_image,
+    prepare_new_upload,
+    validate_image_upload,
+)
 from newsroom.partial_dates import PartialDateField
-from newsroom.slugs import neutral_slug, unique_slug
+from newsroom.slugs import slug_while_hidden_or_shown, unique_slug
 from people.names import normalise_name
-
-NEUTRAL_PERSON_SLUG_RE = re.compile(r"^person-[0-9a-f]{10}$")
 
 
 class Script(models.TextChoices):
     LATIN = "latin", "Latin"
     CYRILLIC = "cyrillic", "Cyrillic"
     OTHER = "other", "Other"
+
+
+def matching_every_term(queryset, terms):
+    """Rows whose search name or any alternate name contains every term (normalised, see
+    people/names.py). Each term is one uncorrelated subquery over the alternate names, which
+    the database runs once, and never one more join: the cost grows with the number of terms,
+    not with the number of names to the power of the terms."""
+    relation = queryset.model.alternate_names.rel
+    names = relation.related_model.objects
+    for term in terms:
+        by_alternate_name = names.filter(search_name__contains=term).values(relation.field.name)
+        queryset = queryset.filter(
+            models.Q(search_name__contains=term) | models.Q(pk__in=by_alternate_name)
+        )
+    return queryset
 
 
 class PersonQuerySet(models.QuerySet):
@@ -142,13 +158,69 @@ class PersonQuerySet(models.QuerySet):
 
     def matching(self, terms):
         """People whose name, native name or any alternate name contains every search term."""
-        queryset = self
-        for term in terms:
+        return matching_every_term(self, terms)
+
+    def unlinked(self):
+        """People nothing links to: no defendant record, membership or story (the admin's
+        "Linked from: nothing"), such as people added in a "+" pop-up of a form never saved."""
+        from cases.models import Defendant
+
+        person = models.OuterRef("pk")
+        return self.filter(
+            ~models.Exists(Defendant.objects.filter(person=person)),
+            ~models.Exists(Membership.objects.filter(person=person)),
+            ~models.Exists(Person.stories.through.objects.filter(person=person)),
+        )
+
+    def with_link_labels(self):
+        """Annotate what first links to each person, for the editors' label of people whose
+        name was not reported: `first_case_title`, `first_organization_name`,
+        `first_story_headline` (None when nothing of that kind links to them)."""
+        from cases.models import Defendant
+
+        person = models.OuterRef("pk")
+        return self.annotate(
+            first_case_title=models.Subquery(
+                Defendant.objects.filter(person=person)
+                .order_by("case__title", "pk")
+                .values("case__title")[:1]
+            ),
+            first_organization_name=models.Subquery(
+                Membership.objects.filter(person=person)
+                .order_by("organization__name", "pk")
+                .values("organization__name")[:1]
+            ),
+            first_story_headline=models.Subquery(
+                Person.stories.through.objects.filter(person=person)
+                .order_by("pk")
+                .values("article__headline")[:1]
+            ),
+        )
+
+    def unnamed_matching(self, words, label_words=(), unlinked_words=()):
+        """People whose name was not reported and whose editors' label matches every word:
+        a word of the label's fixed text ("name not reported", in `label_words`), of "not linked
+        yet" (`unlinked_words`: then only people nothing links to), or a word of the title of a
+        case, organization or story that links to them, or of their neutral address."""
+        from cases.models import Defendant
+
+        queryset = self.filter(name_status=Person.NameStatus.NOT_REPORTED)
+        for word in words:
+            if any(word in label for label in label_words):
+                continue
+            if any(word in label for label in unlinked_words):
+                queryset = queryset.unlinked()
+                continue
+            cases = Defendant.objects.filter(case__title__icontains=word)
+            organizations = Membership.objects.filter(organization__name__icontains=word)
+            stories = Person.stories.through.objects.filter(article__headline__icontains=word)
             queryset = queryset.filter(
-                models.Q(search_name__contains=term)
-                | models.Q(alternate_names__search_name__contains=term)
+                models.Q(slug__icontains=word)
+                | models.Q(pk__in=cases.values("person"))
+                | models.Q(pk__in=organizations.values("person"))
+                | models.Q(pk__in=stories.values("person"))
             )
-        return queryset.distinct()
+        return queryset
 
 
 class Person(models.Model):
@@ -238,19 +310,43 @@ class Person(models.Model):
         return f"Name not reported ({self.slug})"
 
     def save(self, *args, **kwargs):
-        if self.name_status == self.NameStatus.NAMED:
-            if not self.slug or NEUTRAL_PERSON_SLUG_RE.match(self.slug):
-                self.slug = unique_slug(Person, self.name, exclude_pk=self.pk)
-        elif not NEUTRAL_PERSON_SLUG_RE.match(self.slug or ""):
-            self.slug = neutral_slug("person")
+        # Only a public, named person has an address made from the name.
+        self.slug = slug_while_hidden_or_shown(
+            self,
+            self.name,
+            prefix="person",
+            shown=self.name_status == self.NameStatus.NAMED and self.is_public,
+        )
         self.search_name = normalise_name(f"{self.name} {self.native_name}")
+        withdrawn_photo = self._photo_withdrawn_from_public()
+        if withdrawn_photo and self.photo.name == withdrawn_photo:
+            self.photo = ""
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "photo"}
         new_photo = prepare_new_upload(self.photo)
         super().save(*args, **kwargs)
+        if withdrawn_photo:
+            # After the row is saved: were the save to fail, a missing file only drops the photo.
+            delete_image(self.photo.storage, withdrawn_photo)
         if new_photo:
             create_renditions(self.photo)
 
     def get_absolute_url(self):
         return reverse("people:detail", kwargs={"slug": self.slug})
+
+    def _photo_withdrawn_from_public(self):
+        """The stored photo that public pages showed until this save, when this save withholds
+        the name or hides the person. Its URL may already be in og:image, JSON-LD and caches
+        elsewhere, so its files are deleted rather than just no longer linked."""
+        if self.pk is None or (self.is_public and self.name_status == self.NameStatus.NAMED):
+            return None
+        return (
+            Person.objects.searchable()  # public and named: the pages that show the photo
+            .filter(pk=self.pk)
+            .exclude(photo="")
+            .values_list("photo", flat=True)
+            .first()
+        )
 
     def clean(self):
         if self.name_status != self.NameStatus.NOT_REPORTED and not self.name.strip():
@@ -362,13 +458,24 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
     def matching(self, terms):
-        queryset = self
-        for term in terms:
-            queryset = queryset.filter(
-                models.Q(search_name__contains=term)
-                | models.Q(alternate_names__search_name__contains=term)
-            )
-        return queryset.distinct()
+        """Organizations whose names or any alternate name contains every search term."""
+        return matching_every_term(self, terms)
+
+    def unlinked(self):
+        """Organizations nothing links to: no membership, designation, story, case (as an
+        organization of the case, its court or in an event), the admin's "Linked from:
+        nothing", such as those added in a "+" pop-up of a form never saved."""
+        from cases.models import Case, CaseEvent
+
+        organization = models.OuterRef("pk")
+        return self.filter(
+            ~models.Exists(Membership.objects.filter(organization=organization)),
+            ~models.Exists(Designation.objects.filter(organization=organization)),
+            ~models.Exists(Organization.stories.through.objects.filter(organization=organization)),
+            ~models.Exists(Case.organizations.through.objects.filter(organization=organization)),
+            ~models.Exists(Case.objects.filter(court=organization)),
+            ~models.Exists(CaseEvent.objects.filter(organization=organization)),
+        )
 
 
 class Organization(models.Model):
@@ -421,7 +528,12 @@ class Organization(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Organization, self.name, exclude_pk=self.pk)
+            self.slug = unique_slug(
+                Organization,
+                self.name,
+                exclude_pk=self.pk,
+                hidden=Organization.objects.filter(is_public=False) if self.is_public else None,
+            )
         self.search_name = normalise_name(f"{self.name} {self.short_name} {self.native_name}")
         super().save(*args, **kwargs)
 

@@ -18,6 +18,7 @@ class _FormParser(HTMLParser):
         self.data = []
         self.textarea = None
         self.select = None
+        self.required = []  # Fields the page marks `required` (a browser refuses them empty).
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -26,6 +27,10 @@ class _FormParser(HTMLParser):
         if not self.in_form:
             return
         name = attrs.get("name")
+        if tag in {"input", "select", "textarea"} and name and "required" in attrs:
+            self.required.append(name)
+        if tag == "input" and name and "disabled" in attrs:
+            return  # Browsers do not send disabled inputs.
         if tag == "input" and name:
             kind = attrs.get("type", "text").lower()
             if kind in TEXT_INPUTS:
@@ -63,16 +68,55 @@ class _FormParser(HTMLParser):
             self.select = None
 
 
-def form_data(response, form_id):
-    """The fields of the form `form_id` as a browser would send them: {name: value(s)}."""
+def _parse(response, form_id):
     parser = _FormParser(form_id)
     parser.feed(response.content.decode())
+    return parser
+
+
+def _as_data(pairs):
     data = {}
-    for name, value in parser.data:
-        if "__prefix__" in name:  # The template row for "Add another", not a real row.
-            continue
+    for name, value in pairs:
         data.setdefault(name, []).append(value)
     return {name: values[0] if len(values) == 1 else values for name, values in data.items()}
+
+
+def form_data(response, form_id):
+    """The fields of the form `form_id` as a browser would send them: {name: value(s)}."""
+    # A name with "__prefix__" belongs to the template row for "Add another", not a real row.
+    return _as_data(
+        (name, value) for name, value in _parse(response, form_id).data if "__prefix__" not in name
+    )
+
+
+def required_field_names(response, form_id):
+    """The names of the fields that the page marks `required` in the form `form_id`."""
+    return _parse(response, form_id).required
+
+
+def add_inline_row(response, data, form_id, prefix, **values):
+    """Add a row to the inline `prefix` in `data`, as the admin's "Add another" link does.
+
+    The link copies the empty template row (names `{prefix}-__prefix__-...`), numbers it and
+    counts it in `{prefix}-TOTAL_FORMS`. `values` fill the new row by field name (an
+    autocomplete select has no options to copy, so its value must be given here). Returns the
+    new row's prefix, e.g. "memberships-2".
+    """
+    template = f"{prefix}-__prefix__-"
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    row = f"{prefix}-{index}"
+    pairs = []
+    for name, value in _parse(response, form_id).data:
+        if name.startswith(template):
+            name = f"{row}-{name.removeprefix(template)}"
+            if "__prefix__" not in name:  # A nested inline's own template stays a template.
+                pairs.append((name, value))
+    if not pairs:
+        raise AssertionError(f"the page has no empty row to copy for the inline {prefix!r}")
+    data.update(_as_data(pairs))
+    data.update({f"{row}-{name}": value for name, value in values.items()})
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    return row
 
 
 def admin_url(model, view, *args):

@@ -138,7 +138,7 @@ def defendant_form_data(defendant, **part):
 
 def test_a_term_whose_minimum_is_above_its_maximum_gets_a_form_error(editor_client):
     defendant = DefendantFactory()
-    data = defendant_form_data(defendant, kind="prison", term_min_months="36", term_max_months="12")
+    data = defendant_form_data(defendant, kind="prison", term="3 to 1 years")
     response = editor_client.post(admin_url(Defendant, "change", defendant.pk), data)
     assert response.status_code == 200
     assert "The shortest term cannot be longer than the longest term." in response.text
@@ -147,7 +147,7 @@ def test_a_term_whose_minimum_is_above_its_maximum_gets_a_form_error(editor_clie
 
 def test_a_valid_sentence_part_is_saved_through_the_defendant_form(editor_client):
     defendant = DefendantFactory()
-    data = defendant_form_data(defendant, kind="prison", term_min_months="12", term_max_months="36")
+    data = defendant_form_data(defendant, kind="prison", term="1 to 3 years")
     response = editor_client.post(admin_url(Defendant, "change", defendant.pk), data)
     assert response.status_code == 302
     assert SentencePart.objects.get().describe() == "1 to 3 years in prison"

@@ -4,23 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_photo_checks'),
+        ("people", "0002_photo_checks"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='organizationname',
-            options={'ordering': ['pk'], 'verbose_name': 'alternate name of an organization', 'verbose_name_plural': 'alternate names of organizations'},
+            name="organizationname",
+            options={
+                "ordering": ["pk"],
+                "verbose_name": "alternate name of an organization",
+                "verbose_name_plural": "alternate names of organizations",
+            },
         ),
         migrations.AlterModelOptions(
-            name='personname',
-            options={'ordering': ['pk'], 'verbose_name': 'alternate name of a person', 'verbose_name_plural': 'alternate names of people'},
+            name="personname",
+            options={
+                "ordering": ["pk"],
+                "verbose_name": "alternate name of a person",
+                "verbose_name_plural": "alternate names of people",
+            },
         ),
         migrations.AddField(
-            model_name='person',
-            name='occupation',
-            field=models.CharField(blank=True, help_text='What the person does, as reports describe it: blogger, journalist, lawyer.', max_length=200, verbose_name='occupation'),
+            model_name="person",
+            name="occupation",
+            field=models.CharField(
+                blank=True,
+                help_text="What the person does, as reports describe it: blogger, journalist, lawyer.",
+                max_length=200,
+                verbose_name="occupation",
+            ),
         ),
     ]
