@@ -85,6 +85,7 @@ def test_case_page_shows_a_withheld_defendant_only_as_name_withheld(client, db):
     person = PersonFactory(name="Secret Activistname", name_status=Person.NameStatus.WITHHELD)
     SentencePartFactory(defendant__case=case, defendant__person=person)
     response = client.get(case.get_absolute_url())
+    assert response.status_code == 200
     text = page_text(response)
     assert "name withheld Convicted 5 years in prison" in text
     assert "1 defendant, 0 named" in text
@@ -146,8 +147,10 @@ def test_case_page_leaves_out_records_readers_may_not_see(client, db):
     case.stories.add(draft)
     case.sources.add(SourceFactory(title="Our draft", article=draft))
     response = client.get(case.get_absolute_url())
+    assert response.status_code == 200
     body = response.content.decode()
     assert "1 defendant, 1 named" in page_text(response)
+    assert "Shown Defendant" in page_text(response)
     for hidden in (
         "Hidden Court",
         "Hidden Defendant",

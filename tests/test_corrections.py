@@ -77,6 +77,11 @@ def test_the_corrections_include_renders_nothing_without_corrections():
     html = render_to_string("includes/corrections.html", {"corrections": article.corrections.all()})
 
     assert html.strip() == ""
+    CorrectionFactory(article=article, text="The court sat in Almaty.")
+    with_one = render_to_string(
+        "includes/corrections.html", {"corrections": article.corrections.all()}
+    )
+    assert "The court sat in Almaty." in with_one  # the include does render corrections
 
 
 def test_the_story_page_shows_its_corrections_with_their_dates(client):

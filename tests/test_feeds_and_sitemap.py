@@ -309,7 +309,10 @@ def test_the_sitemap_leaves_out_what_readers_may_not_see(client):
         OrganizationFactory(is_public=False),
         CaseFactory(is_published=False),
     ]
+    shown = [ArticleFactory(), PersonFactory(), OrganizationFactory(), CaseFactory()]
     locations = sitemap_locations(client)
+    for obj in shown:
+        assert absolute(obj) in locations
     for obj in hidden:
         assert absolute(obj) not in locations
 

@@ -16,6 +16,7 @@ from tests.page_helpers import count_queries, links, page_text
 def test_home_page_lists_the_latest_published_stories(client, demo):
     ArticleFactory(headline="A draft about a trial", status=Article.Status.DRAFT)
     response = client.get("/")
+    assert response.status_code == 200
     assert (
         "/stories/almaty-court-sentences-thirteen-opposition-activists/",
         "Almaty court sentences 13 opposition activists on extremism charges",
@@ -54,7 +55,9 @@ def test_home_page_lists_recent_verdicts_newest_first_and_unknown_dates_last(cli
         DefendantFactory(case__title=title, case__verdict_date=verdict_date)
     DefendantFactory(case__title="Pending trial", verdict=Defendant.Verdict.PENDING)
     DefendantFactory(case__title="Hidden trial", case__is_published=False)
-    text = page_text(client.get("/"))
+    response = client.get("/")
+    assert response.status_code == 200
+    text = page_text(response)
     assert text.index("Newer trial") < text.index("Older trial") < text.index("Undated trial")
     assert "Pending trial" not in text
     assert "Hidden trial" not in text
@@ -91,7 +94,9 @@ def test_every_page_has_landmarks_a_skip_link_and_a_labelled_search_form(client,
 
 
 def test_pages_load_only_the_site_s_own_stylesheet_and_no_inline_styles(client, db):
-    body = client.get("/").content.decode()
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
     assert 'href="/static/css/site.css"' in body
     assert "style=" not in body and "<style" not in body and "<script" not in body
 

@@ -226,6 +226,7 @@ def test_a_colour_profile_is_dropped_after_converting_the_colours():
     article = ArticleFactory(lead_image=upload(data), lead_image_alt="x")
 
     with default_storage.open(article.lead_image.name) as stored, Image.open(stored) as image:
+        assert (image.format, image.size) == ("JPEG", (900, 600))
         assert "icc_profile" not in image.info
 
 
@@ -282,7 +283,9 @@ def test_the_include_renders_src_srcset_sizes_alt_and_dimensions():
 
 
 def test_the_include_renders_nothing_when_the_image_file_is_missing():
-    article = ArticleFactory()
+    article = ArticleFactory(lead_image=upload(image_bytes((800, 400))), lead_image_alt="x")
+    shown = render_to_string("includes/responsive_image.html", {"image": article.lead_image})
+    assert "<img" in shown  # the same include shows an image whose file is there
     Article.objects.filter(pk=article.pk).update(lead_image="stories/2020/01/gone.jpg")
     article.refresh_from_db()
 
@@ -342,6 +345,90 @@ def test_an_image_just_over_the_pixel_limit_is_refused_before_decoding(
 
     assert response.status_code == 200
     assert any("too many pixels" in error for error in form_errors(response))
+
+
+# The pixel limit, to the pixel: 40,000,000 pass, 40,000,001 do not. Real, decodable images of a
+# single colour (they compress to a few hundred kilobytes), so only the pixel count is at stake.
+
+LIMIT_SIZE = (8000, 5000)  # exactly 40,000,000 pixels
+ONE_PIXEL_OVER_SIZES = [(40_000_001, 1), (53, 754_717)]  # 40,000,001 = 53 x 754,717
+
+
+def single_colour_image(size, image_format="PNG"):
+    buffer = io.BytesIO()
+    Image.new("L", size, 128).save(buffer, image_format)
+    return buffer.getvalue()
+
+
+def unsaved_lead_image(data, image_format):
+    """The lead image field of a story given a new upload, as the admin form's model holds it."""
+    extension = {"PNG": "png", "JPEG": "jpg"}[image_format]
+    content_type = {"PNG": "image/png", "JPEG": "image/jpeg"}[image_format]
+    return Article(lead_image=upload(data, f"limit.{extension}", content_type)).lead_image
+
+
+@pytest.mark.parametrize("image_format", ["PNG", "JPEG"])
+def test_an_image_of_exactly_40_megapixels_passes_the_validator(image_format):
+    lead_image = unsaved_lead_image(single_colour_image(LIMIT_SIZE, image_format), image_format)
+    assert lead_image.file.size < 10 * 1024 * 1024
+
+    validate_image_upload(lead_image)  # no error
+
+    assert lead_image.file.read(8)[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0")  # rewound for saving
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+@pytest.mark.parametrize("size", ONE_PIXEL_OVER_SIZES, ids=["40000001x1", "53x754717"])
+def test_an_image_of_one_pixel_over_40_megapixels_is_refused_by_the_validator(size):
+    lead_image = unsaved_lead_image(single_colour_image(size), "PNG")
+
+    with pytest.raises(ValidationError, match="at most 40 megapixels") as refusal:
+        validate_image_upload(lead_image)
+
+    assert refusal.value.code == "too_many_pixels"
+
+
+def test_an_image_of_exactly_40_megapixels_is_stored_through_the_admin(
+    editor_client, story_with_image
+):
+    url = reverse("admin:newsroom_article_change", args=[story_with_image.pk])
+    old_name = story_with_image.lead_image.name
+
+    response = post_article_form(
+        editor_client,
+        url,
+        lead_image=upload(single_colour_image(LIMIT_SIZE), "limit.png", "image/png"),
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    story_with_image.refresh_from_db()
+    assert story_with_image.lead_image.name != old_name
+    with (
+        default_storage.open(story_with_image.lead_image.name) as stored,
+        Image.open(stored) as image,
+    ):
+        assert (image.format, image.size) == ("PNG", LIMIT_SIZE)
+    assert default_storage.exists(rendition_name(story_with_image.lead_image.name, 1600))
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # Django's own check
+def test_an_image_of_one_pixel_over_40_megapixels_is_refused_through_the_admin(
+    editor_client, story_with_image
+):
+    url = reverse("admin:newsroom_article_change", args=[story_with_image.pk])
+    old_name = story_with_image.lead_image.name
+
+    response = post_article_form(
+        editor_client,
+        url,
+        lead_image=upload(single_colour_image((40_000_001, 1)), "over.png", "image/png"),
+    )
+
+    assert response.status_code == 200
+    assert any("at most 40 megapixels" in error for error in form_errors(response))
+    assert story_with_image.headline in response.content.decode()  # the form, kept for a retry
+    story_with_image.refresh_from_db()
+    assert story_with_image.lead_image.name == old_name
 
 
 def test_a_30_mb_file_is_refused_with_a_form_error(editor_client, story_with_image):
@@ -524,4 +611,5 @@ def test_a_withheld_person_page_shows_no_photo_and_no_rendition(client):
     response = client.get(person.get_absolute_url())
 
     assert response.status_code == 200
+    assert "Name withheld" in response.content.decode()
     assert stem not in response.content.decode()

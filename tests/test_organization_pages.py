@@ -19,7 +19,9 @@ DVK_URL = "/organizations/democratic-choice-of-kazakhstan/"
 
 
 def test_organization_page_shows_the_designation_with_its_real_precision(client, demo):
-    text = page_text(client.get(DVK_URL))
+    response = client.get(DVK_URL)
+    assert response.status_code == 200
+    text = page_text(response)
     assert "Designated extremist by Government of Kazakhstan, March 2018" in text
     assert "1 March 2018" not in text
 
@@ -73,6 +75,7 @@ def test_organization_page_shows_a_withheld_member_only_as_name_withheld(client,
     person = PersonFactory(name="Secret Activistname", name_status=Person.NameStatus.WITHHELD)
     MembershipFactory(person=person, organization=organization)
     response = client.get(organization.get_absolute_url())
+    assert response.status_code == 200
     assert "name withheld: 1 member" in page_text(response)
     assert "Activistname" not in response.content.decode()
 
@@ -84,9 +87,18 @@ def test_organization_page_leaves_out_records_readers_may_not_see(client, db):
     unpublished = CaseFactory(title="Unpublished Trial", is_published=False)
     unpublished.organizations.add(organization)
     organization.stories.add(ArticleFactory(headline="Draft Story", status=Article.Status.DRAFT))
-    body = client.get(organization.get_absolute_url()).content.decode()
-    for text in ("Hidden Member", "Unpublished Trial", "Draft Story"):
-        assert text not in body
+    # One visible record of each kind, which the page must show.
+    MembershipFactory(person=PersonFactory(name="Shown Member"), organization=organization)
+    CaseFactory(title="Published Trial").organizations.add(organization)
+    organization.stories.add(ArticleFactory(headline="Published Story"))
+    response = client.get(organization.get_absolute_url())
+    assert response.status_code == 200
+    text = page_text(response)
+    for shown in ("Shown Member", "Published Trial", "Published Story"):
+        assert shown in text
+    body = response.content.decode()
+    for hidden in ("Hidden Member", "Unpublished Trial", "Draft Story"):
+        assert hidden not in body
 
 
 def test_organization_page_lists_its_stories(client, demo):
@@ -109,6 +121,7 @@ def test_unknown_organization_is_not_found(client, db):
 def test_organization_list_shows_public_organizations_with_designations(client, demo):
     OrganizationFactory(name="Hidden Movement", is_public=False)
     response = client.get("/organizations/")
+    assert response.status_code == 200
     text = page_text(response)
     assert (DVK_URL, "Democratic Choice of Kazakhstan") in links(response)
     assert "Designated extremist by Government of Kazakhstan, March 2018" in text

@@ -101,6 +101,7 @@ def test_a_reporter_may_preview_too(client, reporter, hidden):
 def test_a_public_page_seen_by_staff_is_an_ordinary_page(editor_client, public):
     response = editor_client.get(public.get_absolute_url())
     assert response.status_code == 200
+    assert f"<h1>{public}</h1>" in response.text
     assert BANNER not in response.text
     assert NOINDEX not in response.text
     assert "X-Robots-Tag" not in response
@@ -116,6 +117,9 @@ def test_the_preview_of_an_unpublished_case_lists_its_public_defendants(editor_c
     case = CaseFactory(is_published=False)
     DefendantFactory(case=case, person=PersonFactory(name="Visible Defendant"))
     DefendantFactory(case=case, person=PersonFactory(name="Private Defendant", is_public=False))
-    text = editor_client.get(case.get_absolute_url()).text
+    response = editor_client.get(case.get_absolute_url())
+    assert response.status_code == 200
+    text = response.text
+    assert BANNER in text
     assert "Visible Defendant" in text
     assert "Private Defendant" not in text

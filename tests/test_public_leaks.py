@@ -9,6 +9,7 @@ alternate names, photo, birth date or name-derived slug.
 """
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils.text import slugify
 from cases.models import Case
 from newsroom.models import Article
 from newsroom.partial_dates import PartialDate
+from newsroom.sitemaps import sitemaps
 from people.models import Organization, Person
 from tests.factories import (
     ArticleFactory,
@@ -190,11 +192,12 @@ def hidden(db):
 
 
 def slug_candidates():
-    """The slug of every story, person, organization and case, hidden or not."""
+    """The slug of every story, person, organization and case, hidden or not, and the name of
+    every sitemap section (/sitemap-<section>.xml)."""
     slugs = []
     for model in (Article, Person, Organization, Case):
         slugs += model._default_manager.values_list("slug", flat=True)
-    return slugs
+    return slugs + sorted(sitemaps)
 
 
 def urls_for(name, converters, hidden):
@@ -241,7 +244,7 @@ def assert_no_leak(response, forbidden, asked):
 def test_no_public_url_shows_anything_hidden(client, hidden, name):
     converters = PUBLIC_PATTERNS[name]
     forbidden = hidden.forbidden
-    requested = 0
+    requested = served = 0
     for url in urls_for(name, converters, hidden):
         variants = [{}] if converters else list(query_variants(hidden))
         for params in variants:
@@ -249,8 +252,10 @@ def test_no_public_url_shows_anything_hidden(client, hidden, name):
             assert response.status_code in {200, 301, 302, 400, 404}, (url, params)
             if response.status_code == 200:
                 assert_no_leak(response, forbidden, params)
+                served += 1
             requested += 1
     assert requested
+    assert served, f"{name}: no page was served, so nothing was checked for leaks"
 
 
 def test_the_leak_test_sees_every_public_page_of_the_contract():
@@ -289,9 +294,12 @@ def test_a_withheld_persons_page_says_name_withheld(client, hidden):
     assert "name withheld" in response.text.casefold()
 
 
-def test_a_withheld_persons_address_says_nothing_about_them(hidden):
-    assert "vexmira" not in hidden.withheld.get_absolute_url()
-    assert "secretname" not in hidden.withheld.get_absolute_url()
+def test_a_withheld_persons_address_says_nothing_about_them(client, hidden):
+    url = hidden.withheld.get_absolute_url()
+    assert re.fullmatch(r"/people/person-[0-9a-f]{10}/", url)
+    assert client.get(url).status_code == 200
+    assert "vexmira" not in url
+    assert "secretname" not in url
 
 
 @pytest.mark.parametrize(
@@ -322,12 +330,22 @@ def test_a_withheld_person_still_counts_in_the_numbers(client, hidden):
 @pytest.mark.parametrize("name", ["people:list", "cases:list"])
 def test_searching_a_list_for_a_hidden_or_withheld_name_finds_nothing(client, hidden, name):
     """Not even the case a withheld person is in: finding it would tie the name to the case."""
+    public_word = {"people:list": "Activist", "cases:list": "Open Trial"}[name]
+    found = client.get(reverse(name), {"q": public_word})
+    assert found.status_code == 200
+    assert found.context["paginator"].count == 1
     for word in hidden.search_words:
         response = client.get(reverse(name), {"q": word})
+        assert response.status_code == 200, word
         assert response.context["paginator"].count == 0, word
 
 
 def test_searching_for_a_hidden_or_withheld_name_finds_nothing(client, hidden):
+    found = client.get(reverse("newsroom:search"), {"q": "Open"})
+    assert found.status_code == 200
+    assert found.context["total_count"] == 4  # the open story, person, organization and case
     for word in hidden.search_words:
         response = client.get(reverse("newsroom:search"), {"q": word})
+        assert response.status_code == 200, word
+        assert f"0 results for “{word}”." in response.text
         assert response.context["total_count"] == 0, word

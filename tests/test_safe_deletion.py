@@ -51,10 +51,14 @@ def test_the_bulk_delete_confirmation_names_the_stories_of_each_person(editor_cl
 
 
 def test_a_bulk_delete_deletes_only_after_the_editor_confirms(editor_client):
-    person = PersonFactory()
+    person, kept = PersonFactory(), PersonFactory(name="Kept Person")
     person.stories.add(ArticleFactory())
+    asked = bulk_delete(editor_client, Person, [person])
+    assert asked.status_code == 200
+    assert "Are you sure" in asked.text
+    assert Person.objects.filter(pk=person.pk).exists()
     assert bulk_delete(editor_client, Person, [person], confirm=True).status_code == 302
-    assert not Person.objects.exists()
+    assert list(Person.objects.all()) == [kept]
 
 
 def test_the_delete_page_of_an_organization_names_its_cases_and_stories(editor_client):
@@ -74,8 +78,11 @@ def test_the_delete_page_of_a_story_names_the_cases_linking_it(editor_client):
 
 
 def test_a_record_nothing_refers_to_gets_no_warning(editor_client):
-    person = PersonFactory()
+    person = PersonFactory(name="Unlinked Person")
     response = editor_client.get(admin_url(Person, "delete", person.pk))
+    assert response.status_code == 200
+    assert "Are you sure you want to delete" in response.text
+    assert "Unlinked Person" in response.text
     assert "Still referred to by stories or cases" not in response.text
 
 
@@ -109,7 +116,9 @@ def test_deleting_a_case_does_not_touch_its_stories(editor_client):
     case = CaseFactory()
     case.stories.add(story)
     response = editor_client.get(admin_url(Case, "delete", case.pk))
+    assert response.status_code == 200
     assert "the story" in response.text
-    editor_client.post(admin_url(Case, "delete", case.pk), {"post": "yes"})
+    deleted = editor_client.post(admin_url(Case, "delete", case.pk), {"post": "yes"})
+    assert deleted.status_code == 302
     assert not Case.objects.exists()
     assert Article.objects.filter(pk=story.pk).exists()

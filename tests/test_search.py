@@ -138,6 +138,8 @@ def test_a_withheld_persons_real_name_finds_nothing(client):
     PersonNameFactory(person=person, name="Ерлан Секретов")
     for query in ["Yerlan Secretov", "Ерлан Секретов", "secretov"]:
         response = search(client, query)
+        assert f"0 results for “{query}”." in response.text
+        assert "No people found." in response.text
         assert found(response, "people") == []
         assert person.get_absolute_url() not in response.text
 
@@ -145,6 +147,10 @@ def test_a_withheld_persons_real_name_finds_nothing(client):
 def test_a_not_public_person_or_organization_is_not_found(client):
     PersonFactory(name="Hidden Personov", is_public=False)
     OrganizationFactory(name="Hidden Movement", is_public=False)
+    shown_person = PersonFactory(name="Shown Personov")
+    shown_organization = OrganizationFactory(name="Shown Movement")
+    assert found(search(client, "Personov"), "people") == [shown_person]
+    assert found(search(client, "Movement"), "organizations") == [shown_organization]
     assert found(search(client, "Hidden Personov"), "people") == []
     assert found(search(client, "Hidden Movement"), "organizations") == []
 
@@ -155,20 +161,28 @@ def test_unpublished_story_text_finds_nothing(client):
     ArticleFactory(
         body="Scheduled: zanzibarite.", publish_at=timezone.now() + timezone.timedelta(days=1)
     )
+    published = ArticleFactory(headline="Published zanzibarite report", body="Out now.")
     response = search(client, "zanzibarite")
-    assert found(response, "stories") == []
+    assert found(response, "stories") == [published]
+    assert "Published zanzibarite report" in response.text
     assert "zanzibarite." not in response.text
 
 
 def test_an_unpublished_story_about_a_found_person_is_not_listed(client):
     person = PersonFactory(name="Talgat Storied")
     person.stories.add(ArticleFactory(status=Article.Status.DRAFT))
-    assert found(search(client, "Talgat Storied"), "stories") == []
+    response = search(client, "Talgat Storied")
+    assert found_slugs(response, "people") == {person.slug}
+    assert "No stories found." in response.text
+    assert found(response, "stories") == []
 
 
 def test_an_unpublished_case_finds_nothing(client):
     CaseFactory(title="Secret trial of Zhanaozen", is_published=False)
-    assert found(search(client, "Zhanaozen"), "cases") == []
+    published = CaseFactory(title="Open trial in Zhanaozen")
+    response = search(client, "Zhanaozen")
+    assert found(response, "cases") == [published]
+    assert "Secret trial" not in response.text
 
 
 def test_an_empty_query_shows_the_form_and_no_results(client, demo):
@@ -180,6 +194,7 @@ def test_an_empty_query_shows_the_form_and_no_results(client, demo):
 
 def test_a_query_of_only_punctuation_finds_nothing_rather_than_everything(client, demo):
     response = search(client, "!!! ... ---")
+    assert "0 results for “!!! ... ---”." in response.text
     assert found(response, "people") == []
     assert found(response, "organizations") == []
 
@@ -218,6 +233,8 @@ def test_a_word_that_normalises_to_many_terms_is_capped_too(client, demo):
 )
 def test_odd_queries_answer_200(client, demo, query):
     response = search(client, query)
+    assert "<h1>Search</h1>" in response.text
+    assert 'name="q"' in response.text
     assert "<script>alert(1)</script>" not in response.text
 
 

@@ -1,10 +1,11 @@
 """Security headers on every kind of page, and the production settings that switch on HTTPS."""
 
+import re
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from newsroom.middleware import PERMISSIONS_POLICY
 from tests.factories import ArticleFactory
 
 STRICT_POLICY = {
@@ -52,19 +53,66 @@ def test_every_page_type_has_the_strict_content_security_policy(client, page_url
     assert directives(response["Content-Security-Policy"]) == STRICT_POLICY
 
 
+# Browser features no page of the site uses: each must be switched off ("feature=()", no origin
+# allowed, not even the site's own) so that injected code cannot ask a reader for them.
+SWITCHED_OFF_FEATURES = {
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "usb",
+    "xr-spatial-tracking",
+}
+# One item of the header: a feature and its allowlist, "()" (nobody), "(self ...)" or "*".
+PERMISSIONS_POLICY_ITEM = re.compile(r"(?P<feature>[a-z][a-z0-9-]*)=(?P<allowlist>\([^(),]*\)|\*)")
+
+
+def permissions_policy(header):
+    """{feature: allowlist} of a Permissions-Policy header, each item checked for its syntax."""
+    features = {}
+    for item in header.split(","):
+        match = PERMISSIONS_POLICY_ITEM.fullmatch(item.strip())
+        assert match, f"not a Permissions-Policy item: {item!r}"
+        assert match["feature"] not in features, f"{match['feature']} is listed twice"
+        features[match["feature"]] = match["allowlist"]
+    return features
+
+
 @pytest.mark.parametrize("page", [*PAGE_TYPES, "not found"])
 def test_every_page_type_has_the_other_security_headers(client, page_urls, page):
     response = client.get(page_urls[page])
+    assert response.status_code == (404 if page == "not found" else 200)
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
-    assert response["Permissions-Policy"] == PERMISSIONS_POLICY
+    features = permissions_policy(response["Permissions-Policy"])
+    assert set(features) >= SWITCHED_OFF_FEATURES
+    assert features == dict.fromkeys(features, "()")  # no feature allowed to any origin
 
 
-def test_the_permissions_policy_switches_off_camera_microphone_and_location():
-    features = dict(item.split("=") for item in PERMISSIONS_POLICY.split(", "))
-    assert features["camera"] == features["microphone"] == features["geolocation"] == "()"
+def test_the_permissions_policy_switches_off_camera_microphone_and_location(client, db):
+    response = client.get(reverse("newsroom:home"))
+
+    assert response.status_code == 200
+    features = permissions_policy(response["Permissions-Policy"])
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert features.get(feature) == "()", feature
+
+
+def test_the_permissions_policy_parser_tells_a_granted_feature_from_a_switched_off_one():
+    """The checks above could not pass on a header that allows a feature."""
+    features = permissions_policy("camera=(), geolocation=(self), usb=*")
+
+    assert features == {"camera": "()", "geolocation": "(self)", "usb": "*"}
 
 
 def test_the_admin_signed_in_pages_have_the_strict_policy_too(editor_client):
@@ -76,7 +124,10 @@ def test_the_admin_signed_in_pages_have_the_strict_policy_too(editor_client):
 @pytest.mark.parametrize("page", ["home", "story", "story list", "admin sign-in"])
 def test_pages_have_no_inline_script_or_style(client, page_urls, page):
     """Everything a strict policy would block: inline code, style attributes and blocks."""
-    html = client.get(page_urls[page]).text
+    response = client.get(page_urls[page])
+    assert response.status_code == 200
+    html = response.text
+    assert 'rel="stylesheet"' in html and "</body>" in html  # a whole page, styled from a file
     for script in html.split("<script")[1:]:
         opening_tag = script.split(">", 1)[0]
         assert "src=" in opening_tag or 'type="application/ld+json"' in opening_tag, opening_tag

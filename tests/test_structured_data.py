@@ -175,7 +175,11 @@ def test_the_story_is_about_only_public_organizations_and_published_cases(client
     story = ArticleFactory()
     story.organizations.add(OrganizationFactory(name="Draft Front", is_public=False))
     story.cases.create(title="Unpublished trial", country="KZ", status="trial")
-    text = json.dumps(the_json_ld(page(client, story)))
+    story.organizations.add(OrganizationFactory(name="Open Front"))
+    story.cases.add(CaseFactory(title="Published trial"))
+    data = the_json_ld(page(client, story))
+    assert {item["name"] for item in data["about"]} == {"Open Front", "Published trial"}
+    text = json.dumps(data)
     assert "Draft Front" not in text
     assert "Unpublished trial" not in text
 
@@ -252,6 +256,8 @@ def test_the_story_page_has_canonical_and_open_graph_tags(client, demo):
 def test_the_canonical_link_drops_the_query_string(client, demo):
     story = Article.objects.get(slug=DEMO_STORY_SLUG)
     html = render_meta(story, story.get_absolute_url() + "?utm_source=x")
+    url = "http://testserver" + story.get_absolute_url()
+    assert f'<link rel="canonical" href="{url}">' in html
     assert "utm_source" not in html
 
 

@@ -134,6 +134,9 @@ def test_the_case_filter_form_leaves_out_the_almaty_case_for_fines(page, site):
     submit(form)
     page.wait_for_url(re.compile(r"sentence=fine"))
 
+    # The results page itself, saying there are none (not an error page).
+    assert page.get_by_text("No cases match these filters.").is_visible()
+    assert page.get_by_text("Sentence: Fine").first.is_visible()
     assert main_link(page, CASE_PATH, CASE_TITLE).count() == 0
 
 
