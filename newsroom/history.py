@@ -1102,6 +1102,14 @@ class HistoryAdmin(VersionAdmin):
         using = router.db_for_write(self.model)
         with transaction.atomic(using=using):
             check_restore_permission(request, self.admin_site, version.revision, stale_links)
+            # The revert writes rows directly, past Person.save(): photos that public pages
+            # show now are checked again after it.
+            restored_people = [
+                other.object_id
+                for other in version.revision.version_set.all()
+                if other._model is Person
+            ]
+            published_photos = Person.objects.filter(pk__in=restored_people).published_photos()
             request._restoring_version = version
             restored = False
             try:
@@ -1112,6 +1120,7 @@ class HistoryAdmin(VersionAdmin):
                     response = reversion_view()
                     restored = request.method == "POST" and getattr(request, "_restored", False)
                     if restored:
+                        Person.withdraw_photos_no_longer_public(published_photos)
                         self.log_restored_rows(request, version)
                         reversion.set_comment(restore_message(version))
             finally:

@@ -160,6 +160,11 @@ class PersonQuerySet(models.QuerySet):
         """People whose name, native name or any alternate name contains every search term."""
         return matching_every_term(self, terms)
 
+    def published_photos(self):
+        """{pk: stored photo name} of these people whose photo public pages show (public and
+        named): what withdraw_photos_no_longer_public() checks after a change made in bulk."""
+        return dict(self.searchable().exclude(photo="").values_list("pk", "photo"))
+
     def unlinked(self):
         """People nothing links to: no defendant record, membership or story (the admin's
         "Linked from: nothing"), such as people added in a "+" pop-up of a form never saved."""
@@ -347,6 +352,20 @@ class Person(models.Model):
             .values_list("photo", flat=True)
             .first()
         )
+
+    @staticmethod
+    def withdraw_photos_no_longer_public(published_before):
+        """Delete the photos (and renditions) in `published_before` ({pk: photo name}, from
+        published_photos()) whose person public pages no longer show by name: for changes that
+        bypass save(), such as a history restore, which writes rows directly."""
+        still_shown = set(
+            Person.objects.searchable().filter(pk__in=published_before).values_list("pk", flat=True)
+        )
+        for pk, name in published_before.items():
+            if pk in still_shown:
+                continue
+            Person.objects.filter(pk=pk, photo=name).update(photo="")
+            delete_image(Person._meta.get_field("photo").storage, name)
 
     def clean(self):
         if self.name_status != self.NameStatus.NOT_REPORTED and not self.name.strip():

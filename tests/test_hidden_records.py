@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import include, path, re_path
 from django.views.static import serve
 from PIL import Image
+from reversion.models import Version
 
 from cases.models import Case
 from newsroom.images import rendition_name, rendition_widths
@@ -390,3 +391,33 @@ def test_a_hidden_record_never_pushes_a_public_one_created_in_code_to_a_numbered
     response = reader.get(url)
     assert response.status_code == 200
     assert hidden_fields.get("name", hidden_fields.get("headline")) in response.text
+
+
+def test_restoring_a_withheld_version_deletes_the_photo_published_since(
+    editor_client, reader, media_root
+):
+    """History restores write rows directly; the photo published while the person was named
+    must still go, and the address made from the name with it."""
+    person = PersonFactory(name="Galym Photographed", name_status=Person.NameStatus.WITHHELD)
+    post_form(editor_client, person, open_form(editor_client, person))
+    withheld_version = Version.objects.get_for_object(person).first()
+    data = open_form(editor_client, person)
+    data.update(name_status=Person.NameStatus.NAMED, photo=photo_upload())
+    post_form(editor_client, person, data)
+    named_url, urls = person.get_absolute_url(), photo_urls(person)
+    assert reader.get(named_url).status_code == 200
+    assert all(reader.get(url).status_code == 200 for url in urls)
+
+    restore_url = admin_url(Person, "revision", person.pk, withheld_version.pk)
+    restore_form = form_data(editor_client.get(restore_url), "person_form")
+    assert editor_client.post(restore_url, restore_form).status_code == 302
+
+    person.refresh_from_db()
+    assert person.name_status == Person.NameStatus.WITHHELD
+    for url in [named_url, *urls]:
+        assert reader.get(url).status_code == 404
+    assert not [name for name in files_under(media_root) if name.startswith("people/")]
+    page = reader.get(person.get_absolute_url())
+    assert page.status_code == 200
+    assert "Name withheld" in page.text
+    assert "Galym" not in page.text
