@@ -3,22 +3,27 @@
 import math
 
 import django_filters
-from django.db.models import IntegerField
+from django import forms
+from django.db.models import IntegerField, Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext, gettext_lazy
 
 from cases.models import Case, Charge, SentencePart
 from newsroom.filters import (
     COUNTRY_CHOICES,
+    RECOGNISED_CHOICES,
     UNKNOWN_COUNTRY,
     UNKNOWN_ORGANIZATION,
+    UNKNOWN_RECOGNISED,
     UNKNOWN_SENTENCE,
     FacetedFilterSet,
     FreeTextFilter,
     ListFilterForm,
     count_by,
+    count_each,
     country_options,
     organization_label,
+    organization_name,
     organization_options,
     public_organization_choices,
 )
@@ -39,14 +44,45 @@ UNKNOWN_CHARGE = gettext_lazy(
 )
 
 
-def charge_label(filterset, name, slug):
+def charge_name(filterset, name, slug):
     charge = next((c for c in filterset.cleaned("charge", []) if c.slug == slug), None)
-    return gettext("Charge: %(charge)s") % {"charge": charge if charge else slug}
+    return str(charge) if charge else slug
+
+
+def charge_label(filterset, name, slug):
+    return gettext("Charge: %(charge)s") % {"charge": charge_name(filterset, name, slug)}
 
 
 def term_label(filterset, name, value):
     prefix = "Term from" if name == "min_years" else "Term up to"
     return f"{prefix} {value} year{'s' if value != '1' else ''}"
+
+
+class DecimalCommaField(forms.DecimalField):
+    """A number of years typed with a decimal point or a decimal comma ("1.5" or "1,5", as
+    Russian and Kazakh readers write it), in a text box: a browser's number box drops the
+    comma ("1,5" became 15). Anything else that is not a plain number ("1,5,5", "1_5", "1,000.5")
+    is a form error, never a different number."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["inputmode"] = "decimal"  # a phone's keyboard with digits and a separator
+        return attrs
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+            if "_" in value:  # Decimal() would read "1_5" as 15
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            if value.count(",") == 1 and "." not in value:
+                value = value.replace(",", ".")
+        return super().to_python(value)
+
+
+class DecimalCommaFilter(django_filters.NumberFilter):
+    field_class = DecimalCommaField
 
 
 class CaseFilterForm(ListFilterForm):
@@ -80,7 +116,7 @@ class CaseFilter(FacetedFilterSet):
         method="filter_sentence",
         error_messages={"invalid_choice": UNKNOWN_SENTENCE},
     )
-    min_years = django_filters.NumberFilter(
+    min_years = DecimalCommaFilter(
         label="Term from (years)",
         method="filter_sentence",
         min_value=0,
@@ -92,7 +128,7 @@ class CaseFilter(FacetedFilterSet):
             "1 to 2 years is found from 1.5; terms that were not reported are not."
         ),
     )
-    max_years = django_filters.NumberFilter(
+    max_years = DecimalCommaFilter(
         label="Term up to (years)",
         method="filter_sentence",
         min_value=0,
@@ -115,6 +151,13 @@ class CaseFilter(FacetedFilterSet):
         method="filter_year",
         error_messages={"invalid_choice": "Enter a year of four digits, such as 2024."},
     )
+    recognised = django_filters.ChoiceFilter(
+        label=gettext_lazy("Recognition"),
+        choices=RECOGNISED_CHOICES,
+        method="filter_recognised",
+        empty_label=None,
+        error_messages={"invalid_choice": UNKNOWN_RECOGNISED},
+    )
     country = django_filters.MultipleChoiceFilter(
         label="Country",
         choices=COUNTRY_CHOICES,
@@ -133,6 +176,12 @@ class CaseFilter(FacetedFilterSet):
     value_labels = {
         "organization": organization_label,
         "charge": charge_label,
+        "min_years": term_label,
+        "max_years": term_label,
+    }
+    short_value_labels = {
+        "organization": organization_name,
+        "charge": charge_name,
         "min_years": term_label,
         "max_years": term_label,
     }
@@ -161,6 +210,9 @@ class CaseFilter(FacetedFilterSet):
 
     def filter_year(self, queryset, name, years):
         return queryset.with_verdict_in_years(int(year) for year in years)
+
+    def filter_recognised(self, queryset, name, value):
+        return queryset.with_recognised_defendant()
 
     def filter_country(self, queryset, name, codes):
         return queryset.filter(country__in=[code.upper() for code in codes])
@@ -194,6 +246,10 @@ class CaseFilter(FacetedFilterSet):
             for year in self.selected_values("year")
             if len(year) == 4 and year.isdigit() and int(year) not in year_counts
         ]
+        recognised_counts = count_each(
+            self.filtered_without(base, "recognised"),
+            {"1": Q(pk__in=Case.objects.with_recognised_defendant())},
+        )
         country_counts = count_by(self.filtered_without(base, "country"), "country")
         return {
             "organization": organization_options(self, organizations, organization_counts),
@@ -208,5 +264,6 @@ class CaseFilter(FacetedFilterSet):
             "year": self.options(
                 "year", years, {str(year): total for year, total in year_counts.items()}
             ),
+            "recognised": self.options("recognised", RECOGNISED_CHOICES, recognised_counts),
             "country": country_options(self, country_counts),
         }

@@ -121,6 +121,16 @@ class CaseQuerySet(models.QuerySet):
         """Cases whose title, city or summary contains every word (case-insensitive)."""
         return containing_every_word(self, words, ["title", "city", "summary"])
 
+    def in_city_matching(self, terms):
+        """Cases in a city whose name in any spelling contains every normalised search term
+        (people/names.py): "Алматы" finds the cases in Almaty. The few distinct city names are
+        compared in Python, through the same normalisation as the names of people."""
+        from people.names import normalise_name
+
+        cities = self.order_by().exclude(city="").values_list("city", flat=True).distinct()
+        matching = [city for city in cities if all(term in normalise_name(city) for term in terms)]
+        return self.filter(city__in=matching)
+
     def concerning_any(self, organizations):
         """Cases about any of the organizations, or with a public defendant who is a public
         member of one. Built from uncorrelated subqueries, which the database runs once, and
@@ -167,6 +177,14 @@ class CaseQuerySet(models.QuerySet):
             .filter(defendant__in=defendants)
             .count_per_kind("defendant__case")
         )
+
+    def with_recognised_defendant(self):
+        """Cases with a public defendant whom a named organization recognises as a political
+        prisoner or as persecuted for their views (Person.objects.recognised())."""
+        defendants = Defendant.objects.public().filter(
+            person__in=Person.objects.recognised().values("pk")
+        )
+        return self.filter(pk__in=defendants.values("case"))
 
     def with_sentence(self, kinds=(), min_months=None, max_months=None):
         """Cases with a public defendant sentenced as Defendant.objects.sentenced_to() says."""
@@ -362,23 +380,22 @@ class Case(models.Model):
         return list(charges.values())
 
     def sentence_summary(self):
-        """The sentences in one line: "13 defendants: 4 prison terms of 5 years, 9 restricted
-        freedom of 1 to 2 years, 7 compulsory labour of 100 hours a year"."""
-        defendants = self.public_defendants
-        if not defendants:
-            return ""
-        groups = {}  # key -> [phrase maker, count], in the order first met
-        for defendant in defendants:
-            parts = defendant.sentence_parts.all()
-            if parts:
-                for part in parts:
-                    groups.setdefault(part.summary_key(), [part.summary_phrase, 0])[1] += 1
-            else:
-                key = ("verdict", defendant.verdict)
-                groups.setdefault(key, [defendant.verdict_phrase_for_count, 0])[1] += 1
-        count = len(defendants)
-        phrases = ", ".join(make_phrase(number) for make_phrase, number in groups.values())
-        return f"{count} defendant{'s' if count != 1 else ''}: {phrases}"
+        """The sentences in one line that counts each public defendant once: "4 sentenced to 5
+        years in prison; 9 to 1 to 2 years of restricted freedom, 7 of them also to 100 hours of
+        compulsory labour a year" (see cases/summaries.py); "" when there is no defendant."""
+        from cases.summaries import sentence_summary
+
+        return sentence_summary(self.public_defendants)
+
+    def named_public_defendants(self):
+        """The public defendants a case page lists one by one: those with a public name."""
+        return [defendant for defendant in self.public_defendants if defendant.person.is_named]
+
+    def unnamed_defendant_groups(self):
+        """The public defendants without a public name, as one group per name status."""
+        from cases.summaries import unnamed_defendant_groups
+
+        return unnamed_defendant_groups(self, self.public_defendants)
 
 
 def charge_slug(country, legal_code, article, description):
@@ -484,6 +501,11 @@ class DefendantQuerySet(models.QuerySet):
     def sentenced_in(self, year):
         """Defendants convicted in a case whose verdict date falls in the year."""
         return self.filter(verdict=Defendant.Verdict.CONVICTED, case__verdict_date__year=year)
+
+    def sentenced_undated(self):
+        """Defendants convicted in a case whose verdict date was not reported: no yearly figure
+        (sentenced_in) can count them, so a page giving one says how many it leaves out."""
+        return self.filter(verdict=Defendant.Verdict.CONVICTED, case__verdict_date=None)
 
     def sentenced_to(self, kinds=(), min_months=None, max_months=None):
         """Defendants with one sentence part of any of the kinds (any kind when none is given)
@@ -610,18 +632,6 @@ class Defendant(models.Model):
         if self.in_absentia:
             line += " (in absentia)"
         return line
-
-    def verdict_phrase_for_count(self, count):
-        """How a case's sentence summary counts defendants with no sentence part recorded."""
-        if self.verdict == self.Verdict.CONVICTED:
-            return f"{count} convicted, sentence not reported"
-        if self.verdict == self.Verdict.PENDING:
-            return f"{count} awaiting a verdict"
-        if self.verdict == self.Verdict.UNKNOWN:
-            return f"{count} verdict not reported"
-        if self.verdict == self.Verdict.DISMISSED:
-            return f"{count} case dismissed"
-        return f"{count} {self.get_verdict_display().lower()}"
 
     def co_defendants(self):
         """The other public defendants of the case: named ones, and how many are unnamed."""
@@ -789,27 +799,9 @@ class SentencePart(models.Model):
         return text
 
     def summary_key(self):
-        """Parts with the same key read the same in a case's sentence summary."""
+        """Parts with the same key read the same in a sentence summary (cases/summaries.py)."""
         amount = (self.fine_amount, self.fine_currency)
         return (self.kind, self.term_min_months, self.term_max_months, self.hours_per_year, amount)
-
-    def summary_phrase(self, count):
-        """This penalty counted over a case: "4 prison terms of 5 years"."""
-        term = format_term(self.term_min_months, self.term_max_months)
-        Kind = self.Kind
-        if self.kind == Kind.PRISON:
-            noun = f"{count} prison term{'s' if count != 1 else ''}"
-            return f"{noun} of {term}" if term else f"{noun}, length not reported"
-        if self.kind == Kind.COMPULSORY_LABOUR and self.hours_per_year:
-            text = f"{count} compulsory labour of {self.hours_per_year} hours a year"
-            return f"{text} for {term}" if term else text
-        if self.kind == Kind.FINE:
-            text = f"{count} fine{'s' if count != 1 else ''}"
-            if self.fine_amount is not None:
-                text += f" of {self.fine_amount:,.0f} {self.fine_currency}"
-            return text
-        label = self.get_kind_display().lower()
-        return f"{count} {label} of {term}" if term else f"{count} {label}"
 
     def describe(self):
         """The part as a reader says it: "5 years in prison", "100 hours of compulsory labour

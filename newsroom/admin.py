@@ -7,8 +7,13 @@ from cases.models import Case
 from newsroom import accounts_admin  # noqa: F401
 from newsroom.admin_tools import DiskFullFormErrorMixin, InlineBase
 from newsroom.history import HistoryAdmin
-from newsroom.models import Article, Correction, Source
-from newsroom.workflow import EditorsOnlyMixin, ShownPubliclyMixin, StoryWorkflowMixin
+from newsroom.models import Article, Correction, Page, Source
+from newsroom.workflow import (
+    EditorsOnlyMixin,
+    PublishActionsMixin,
+    ShownPubliclyMixin,
+    StoryWorkflowMixin,
+)
 from people.models import Organization, Person
 
 
@@ -125,3 +130,19 @@ class CorrectionAdmin(EditorsOnlyMixin, HistoryAdmin):
     list_select_related = ["article"]
     search_fields = ["article__headline", "text"]
     autocomplete_fields = ["article"]
+
+
+@admin.register(Page)
+class PageAdmin(PublishActionsMixin, HistoryAdmin):
+    """The site's own pages (/about/): reporters draft, editors publish and correct."""
+
+    publish_field = "is_published"
+    list_display = ["title", "slug", "is_published", "updated_at"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "body", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "body", "is_published"]}),
+        (gettext_lazy("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]

@@ -39,7 +39,8 @@ class LatestStoriesFeed(Feed):
         return settings.SITE_NAME
 
     def items(self):
-        return Article.objects.published().prefetch_related("corrections")[:FEED_LENGTH]
+        # with_references: the body links the records linked to each story (body_html).
+        return Article.objects.published().with_references()[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.headline

@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
@@ -29,6 +30,14 @@ COUNTRY_CODES = {code for code, name in COUNTRY_CHOICES}
 UNKNOWN_ORGANIZATION = "No organization on this site has the address “%(value)s”."
 UNKNOWN_SENTENCE = "“%(value)s” is not a kind of sentence: choose one from the list."
 UNKNOWN_COUNTRY = "Enter a country as a two-letter ISO code in lower case, e.g. kz."
+# People a named organization recognises (people.models.Recognition): the one value of
+# `recognised` on the people and case lists.
+RECOGNISED_CHOICES = [
+    ("1", gettext_lazy("Recognised as a political prisoner or persecuted for their views"))
+]
+UNKNOWN_RECOGNISED = gettext_lazy(
+    "To list only people recognised by a named organization, use recognised=1."
+)
 
 
 @dataclass
@@ -43,11 +52,21 @@ class Option:
 
 @dataclass
 class ActiveFilter:
-    """One active filter value, with the query string of the same page without it."""
+    """One active filter value, with the query string of the same page without it; short_label
+    is the value alone ("Koshe party"), for the closed filter disclosure's summary."""
 
     label: str
     remove_query: str
     invalid: bool = False
+    short_label: str = ""
+
+
+def split_options(options):
+    """(options shown at once, options folded under "more"): an option that would give no
+    result is folded unless the reader selected it; folded options stay selectable."""
+    shown = [option for option in options if option.count or option.selected]
+    folded = [option for option in options if not (option.count or option.selected)]
+    return shown, folded
 
 
 def is_empty(value):
@@ -185,6 +204,17 @@ class FacetedFilterSet(django_filters.FilterSet):
             return f"{field.label}: {shorten(field.to_python(value))}"
         return f"{field.label}: {choices.get(value, value)}"
 
+    def short_value_label(self, name, value):
+        """An active filter value alone ("Koshe party", "Prison"), as the summary of the closed
+        filter disclosure lists it; custom ones in short_value_labels, like value_labels."""
+        if name in getattr(self, "short_value_labels", {}):
+            return self.short_value_labels[name](self, name, value)
+        field = self.form.fields[name]
+        if isinstance(field, FreeTextField):
+            return f"“{shorten(field.to_python(value))}”"
+        choices = dict(getattr(field, "choices", ()) or ())
+        return str(choices.get(value, value))
+
     def active_filters(self):
         """Every value of every filter in the URL, valid or not, each with a link removing it."""
         if not self.is_bound:
@@ -200,11 +230,20 @@ class FacetedFilterSet(django_filters.FilterSet):
                 remaining.pop("page", None)
                 if name in invalid:
                     label = f"{self.form.fields[name].label}: {shorten(value)} (not valid)"
+                    short_label = label
                 else:
                     label = self.value_label(name, value)
+                    short_label = self.short_value_label(name, value)
                 query = remaining.urlencode()
-                active.append(ActiveFilter(label, f"?{query}" if query else "", name in invalid))
+                active.append(
+                    ActiveFilter(label, f"?{query}" if query else "", name in invalid, short_label)
+                )
         return active
+
+
+def split_options_of(options):
+    """split_options(), or (None, []) for a field without options (text, number)."""
+    return (None, []) if options is None else split_options(options)
 
 
 def shorten(text, length=40):
@@ -226,13 +265,18 @@ class FilteredListMixin:
         valid = not filterset.is_bound or filterset.is_valid()
         paginator = context.get("paginator")
         facets = filterset.facets()
+        active_filters = filterset.active_filters()
         context.update(
             filters_valid=valid,
             facets=facets,
+            # (bound field, options shown, options folded under "more"); no options for a
+            # text or number field.
             filter_fields=[
-                (filterset.form[name], facets.get(name)) for name in filterset.form.fields
+                (filterset.form[name], *split_options_of(facets.get(name)))
+                for name in filterset.form.fields
             ],
-            active_filters=filterset.active_filters(),
+            active_filters=active_filters,
+            active_filters_text=", ".join(active.short_label for active in active_filters),
             text_notices=filterset.text_notices(),
             result_count=paginator.count if paginator else len(context["object_list"]),
         )
@@ -271,9 +315,13 @@ def forget_public_organizations(**kwargs):
     transaction.on_commit(lambda: cache.delete(PUBLIC_ORGANIZATIONS_CACHE_KEY))
 
 
-def organization_label(filterset, name, slug):
+def organization_name(filterset, name, slug):
     organization = next((o for o in filterset.cleaned("organization", []) if o.slug == slug), None)
-    return f"Organization: {organization.name if organization else slug}"
+    return organization.name if organization else slug
+
+
+def organization_label(filterset, name, slug):
+    return f"Organization: {organization_name(filterset, name, slug)}"
 
 
 def organization_options(filterset, organizations, counts):

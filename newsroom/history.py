@@ -65,7 +65,7 @@ from reversion.models import Version
 from reversion.revisions import _get_options
 
 from cases.models import Case, CaseEvent, Charge, Defendant, DefendantCharge, SentencePart
-from newsroom.models import Article, Correction, Source
+from newsroom.models import Article, Correction, Page, Source
 from newsroom.partial_dates import PartialDateField
 from newsroom.workflow import can_publish
 from people.models import (
@@ -75,6 +75,7 @@ from people.models import (
     OrganizationName,
     Person,
     PersonName,
+    Recognition,
 )
 
 # What each revision holds besides the record itself: the rows edited inline on its admin page.
@@ -84,11 +85,13 @@ FOLLOW = {
     Article: ["corrections"],
     Correction: [],
     Source: [],
-    Person: ["alternate_names", "memberships"],
+    Page: [],
+    Person: ["alternate_names", "memberships", "recognitions"],
     PersonName: [],
     Organization: ["alternate_names", "designations", "memberships"],
     OrganizationName: [],
     Membership: [],
+    Recognition: [],
     Designation: [],
     Case: ["defendants", "events"],
     Charge: [],

@@ -5,6 +5,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.fields import HttpsURLField
 from newsroom.images import create_renditions, prepare_new_upload, validate_image_upload
@@ -212,7 +213,27 @@ class Article(models.Model):
 
     @cached_property
     def body_html(self):
-        return render_body(self.body)
+        """The body as sanitised HTML, each linked record's first mention a link to its page."""
+        return render_body(self.body, links=self.mention_links())
+
+    def mention_links(self):
+        """(name, url) of every name by which the body may mention a record readers can see
+        that the editors linked to this story: a named public person by name and native-script
+        name (never a withheld or unreported one, who has no name to show), a public
+        organization by name, short name and native-script name, a published case by title.
+        Uses what with_references() prefetched."""
+        links = []
+        for person in self.public_people:
+            if person.is_named:
+                url = person.get_absolute_url()
+                links += [(person.name, url), (person.native_name, url)]
+        for organization in self.public_organizations:
+            url = organization.get_absolute_url()
+            names = [organization.name, organization.short_name, organization.native_name]
+            links += [(name, url) for name in names]
+        for case in self.published_cases:
+            links.append((case.title, case.get_absolute_url()))
+        return links
 
     @property
     def is_published(self):
@@ -301,3 +322,57 @@ class Source(models.Model):
     def published_article(self):
         """Our story behind this source, only when it is published (prefetched by pages)."""
         return Article.objects.published().filter(pk=self.article_id).first()
+
+
+# The page served at /about/: the site's inclusion criteria and sources.
+ABOUT_PAGE_SLUG = "about"
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        """Pages readers may see: those an editor published."""
+        return self.filter(is_published=True)
+
+
+class Page(models.Model):
+    """A page of the site's own text that editors keep up to date in the admin, such as
+    /about/ (who the site lists, and on whose word)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text=_("The page's web address: “about” is the page at /about/."),
+    )
+    body = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_("In Markdown: blank lines between paragraphs, ## for subheadings."),
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Shown on the public site. Only editors publish."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        permissions = [("publish_page", "Can publish and unpublish pages")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.slug == ABOUT_PAGE_SLUG:
+            return reverse("newsroom:about")
+        return reverse("newsroom:page", kwargs={"slug": self.slug})
+
+    @cached_property
+    def body_html(self):
+        return render_body(self.body)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from newsroom import views
 from newsroom.feeds import LatestStoriesFeed
+from newsroom.models import ABOUT_PAGE_SLUG
 from newsroom.search import SearchView
 from newsroom.sitemaps import RobotsView
 
@@ -11,7 +12,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("stories/", views.ArticleListView.as_view(), name="article_list"),
     path("stories/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path(
+        "stories/<slug:slug>/share.png",
+        views.ArticleShareImageView.as_view(),
+        name="article_share_image",
+    ),
     path("search/", SearchView.as_view(), name="search"),
+    path("about/", views.PageDetailView.as_view(), {"slug": ABOUT_PAGE_SLUG}, name="about"),
+    path("pages/<slug:slug>/", views.PageDetailView.as_view(), name="page"),
     path("feeds/stories/", LatestStoriesFeed(), name="feed"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
 ]

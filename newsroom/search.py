@@ -2,7 +2,9 @@
 
 Names are matched through the one normalisation in people/names.py, applied to the stored names
 (the `search_name` columns) and to the query, so every spelling of a name finds the person.
-Stories and cases are matched word by word, case-insensitively, on their text.
+Stories and cases are matched word by word, case-insensitively, on their text; cities, like names,
+through the normalisation, so "Алматы" finds the cases in Almaty. Organizations are found by name,
+short name ("HRW", "ДВК") or any alternate name, all part of their `search_name`.
 """
 
 from django.db.models import Q
@@ -47,10 +49,15 @@ class SearchView(TemplateView):
             | Q(pk__in=found_people.values("stories"))
             | Q(pk__in=found_organizations.values("stories"))
         )
+        cases_in_city = Case.objects.none()
+        if name_terms:
+            # A city in any script or spelling ("Алматы", "Almaty"), as names are matched.
+            cases_in_city = Case.objects.published().in_city_matching(name_terms)
         cases = Case.objects.published().filter(
             Q(pk__in=Case.objects.matching(words).values("pk"))
             | Q(pk__in=Defendant.objects.public().filter(person__in=found_people).values("case"))
             | Q(pk__in=found_organizations.values("cases"))
+            | Q(pk__in=cases_in_city.values("pk"))
         )
         # One line per person, as stories show them: organizations, case, sentence.
         people = found_people.with_story_lines()

@@ -1,26 +1,45 @@
+from django.core.files.storage import default_storage
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from cases.models import Case, Defendant
-from newsroom.models import Article
+from newsroom.models import Article, Page
 from newsroom.preview import StaffPreviewMixin
+from newsroom.share_images import stored_share_image
 from people.models import Person
 
 
 def home(request):
     this_year = timezone.now().year
+    # Dated verdicts first, newest first; those whose date was not reported after them.
+    recent_verdicts = list(
+        Case.objects.published().with_verdict().newest_verdict_first().with_defendants()[:5]
+    )
     context = {
         "stories": Article.objects.published()[:10],
         "imprisoned_count": Person.objects.imprisoned().count(),
+        "imprisoned_recognised_count": Person.objects.imprisoned().recognised().count(),
         "this_year": this_year,
         "sentenced_this_year_count": Defendant.objects.public().sentenced_in(this_year).count(),
-        "recent_verdicts": Case.objects.published()
-        .with_verdict()
-        .newest_verdict_first()
-        .with_defendants()[:5],
+        # The yearly figure cannot count these: the page says how many it leaves out.
+        "sentenced_undated_count": Defendant.objects.public().sentenced_undated().count(),
+        "recent_verdicts": recent_verdicts,
+        "recent_verdicts_include_undated": any(
+            case.verdict_date is None for case in recent_verdicts
+        ),
     }
     return render(request, "newsroom/home.html", context)
+
+
+class PageDetailView(StaffPreviewMixin, DetailView):
+    """A page of the site's own text (/about/), as editors last published it; staff preview an
+    unpublished one, readers get a 404."""
+
+    def get_queryset(self):
+        return Page.objects.published()
 
 
 class ArticleListView(ListView):
@@ -36,3 +55,29 @@ class ArticleDetailView(StaffPreviewMixin, DetailView):
 
     def get_preview_queryset(self):
         return Article.objects.with_references()
+
+
+class ArticleShareImageView(StaffPreviewMixin, DetailView):
+    """The story's share image (newsroom/share_images.py): for readers only when the story page
+    is public, for staff who may preview it also before."""
+
+    # Long enough to spare the server when a link spreads, short enough that an unpublished
+    # story's image does not linger in caches.
+    PUBLIC_MAX_AGE = 60 * 60
+
+    def get_queryset(self):
+        return Article.objects.published().only("pk", "slug", "headline")
+
+    def get_preview_queryset(self):
+        return Article.objects.only("pk", "slug", "headline")
+
+    def get_context_data(self, **kwargs):
+        return {}
+
+    def render_to_response(self, context):
+        # A few tens of kilobytes: read whole rather than streamed.
+        with default_storage.open(stored_share_image(self.object), "rb") as stored:
+            response = HttpResponse(stored.read(), content_type="image/png")
+        if not self.is_preview:
+            patch_cache_control(response, public=True, max_age=self.PUBLIC_MAX_AGE)
+        return response

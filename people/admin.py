@@ -22,6 +22,7 @@ from people.models import (
     OrganizationName,
     Person,
     PersonName,
+    Recognition,
 )
 from people.names import search_terms
 
@@ -74,6 +75,15 @@ class PersonMembershipInline(StackedInlineBase):
     autocomplete_fields = ["organization", "source"]
 
 
+class RecognitionInline(StackedInlineBase):
+    """Who recognises the person as a political prisoner (or persecuted for their views), when,
+    and where they said so: what public pages and the "recognised" filter rely on."""
+
+    model = Recognition
+    fields = [("organization", "kind", "recognised_on"), "source_url", "statement"]
+    autocomplete_fields = ["organization"]
+
+
 @admin.register(Person)
 class PersonAdmin(
     DiskFullFormErrorMixin,
@@ -100,9 +110,12 @@ class PersonAdmin(
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["stories"]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [PersonNameInline, PersonMembershipInline]
+    inlines = [PersonNameInline, PersonMembershipInline, RecognitionInline]
     fieldsets = [
-        (None, {"fields": ["name_status", "name", "native_name", "slug", "is_public"]}),
+        (
+            None,
+            {"fields": ["name_status", "name", "native_name", "sort_name", "slug", "is_public"]},
+        ),
         ("About", {"fields": ["summary", "country", "birth_date"]}),
         ("Photo", {"fields": ["photo", "photo_credit"], "classes": ["collapse"]}),
         ("Stories", {"fields": ["stories"]}),

@@ -3,12 +3,15 @@ newsroom/filters.py."""
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from cases.models import SentencePart
 from newsroom.filters import (
     COUNTRY_CHOICES,
+    RECOGNISED_CHOICES,
     UNKNOWN_COUNTRY,
     UNKNOWN_ORGANIZATION,
+    UNKNOWN_RECOGNISED,
     UNKNOWN_SENTENCE,
     FacetedFilterSet,
     FreeTextFilter,
@@ -17,6 +20,7 @@ from newsroom.filters import (
     count_each,
     country_options,
     organization_label,
+    organization_name,
     organization_options,
     public_organization_choices,
 )
@@ -45,6 +49,13 @@ class PersonFilter(FacetedFilterSet):
         empty_label=None,
         error_messages={"invalid_choice": "The only status to filter by is “imprisoned”."},
     )
+    recognised = django_filters.ChoiceFilter(
+        label=gettext_lazy("Recognition"),
+        choices=RECOGNISED_CHOICES,
+        method="filter_recognised",
+        empty_label=None,
+        error_messages={"invalid_choice": UNKNOWN_RECOGNISED},
+    )
     country = django_filters.MultipleChoiceFilter(
         label="Country",
         choices=COUNTRY_CHOICES,
@@ -58,6 +69,7 @@ class PersonFilter(FacetedFilterSet):
     )
 
     value_labels = {"organization": organization_label}
+    short_value_labels = {"organization": organization_name}
 
     class Meta:
         model = Person
@@ -72,6 +84,9 @@ class PersonFilter(FacetedFilterSet):
 
     def filter_status(self, queryset, name, status):
         return queryset.imprisoned()
+
+    def filter_recognised(self, queryset, name, value):
+        return queryset.recognised()
 
     def filter_country(self, queryset, name, codes):
         return queryset.filter(country__in=[code.upper() for code in codes])
@@ -95,10 +110,15 @@ class PersonFilter(FacetedFilterSet):
             self.filtered_without(base, "status"),
             {"imprisoned": Q(pk__in=Person.objects.imprisoned())},
         )
+        recognised_counts = count_each(
+            self.filtered_without(base, "recognised"),
+            {"1": Q(pk__in=Person.objects.recognised())},
+        )
         country_counts = count_by(self.filtered_without(base, "country"), "country")
         return {
             "organization": organization_options(self, organizations, organization_counts),
             "sentence": self.options("sentence", SentencePart.Kind.choices, sentence_counts),
             "status": self.options("status", [("imprisoned", "In prison now")], status_counts),
+            "recognised": self.options("recognised", RECOGNISED_CHOICES, recognised_counts),
             "country": country_options(self, country_counts),
         }

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +39,13 @@ def matching_every_term(queryset, terms):
     return queryset
 
 
+def surname_first(name):
+    """The sort name made from a name: its last word first ("Abai Begimbetov" -> "Begimbetov
+    Abai"), which is the surname for the names of the region as our stories spell them."""
+    words = name.split()
+    return " ".join(words[-1:] + words[:-1])
+
+
 class PersonQuerySet(models.QuerySet):
     def public(self):
         """People readers may see. Withheld names still show, but only as "name withheld"."""
@@ -64,6 +71,11 @@ class PersonQuerySet(models.QuerySet):
             sentence_parts__kind=SentencePart.Kind.PRISON,
         )
         return self.public().filter(pk__in=serving.values("person"))
+
+    def recognised(self):
+        """People a named organization recognises as a political prisoner or as persecuted for
+        their views, by a recognition readers may see (see RecognitionQuerySet.public)."""
+        return self.filter(pk__in=Recognition.objects.public().values("person"))
 
     def members_of_any(self, organizations):
         """People with a public membership of any of the organizations."""
@@ -97,10 +109,14 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(pk__in=Defendant.objects.public().sentenced_to(kinds).values("person"))
 
     def in_public_order(self):
-        """Named people by name, then people whose name was not reported, then withheld ones
-        (by record, so that the order says nothing about a withheld name)."""
+        """Named people by surname (their sort name, "Begimbetov Abai"), then people whose name
+        was not reported, then withheld ones (by record, so that the order says nothing about a
+        withheld name)."""
         public_sort_name = models.Case(
-            models.When(name_status=Person.NameStatus.NAMED, then=models.F("name")),
+            models.When(
+                name_status=Person.NameStatus.NAMED,
+                then=Lower(Coalesce(NullIf("sort_name", models.Value("")), "name")),
+            ),
             default=models.Value(""),
         )
         return self.alias(public_sort_name=public_sort_name).order_by(
@@ -139,6 +155,11 @@ class PersonQuerySet(models.QuerySet):
                 "memberships",
                 queryset=Membership.objects.public().select_related("organization"),
                 to_attr="public_memberships",
+            ),
+            models.Prefetch(
+                "recognitions",
+                queryset=Recognition.objects.public().select_related("organization"),
+                to_attr="public_recognitions",
             ),
             models.Prefetch(
                 "defendants",
@@ -255,6 +276,16 @@ class Person(models.Model):
         blank=True,
         help_text="The name in the person's own script, e.g. Cyrillic.",
     )
+    sort_name = models.CharField(
+        _("sort name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "How lists sort this person: surname first, e.g. “Begimbetov Abai”. Filled in "
+            "from the name when left empty (its last word first); correct it when the surname "
+            "is not the last word, or clear it to fill it in again."
+        ),
+    )
     slug = models.SlugField(
         max_length=100,
         unique=True,
@@ -323,6 +354,8 @@ class Person(models.Model):
             shown=self.name_status == self.NameStatus.NAMED and self.is_public,
         )
         self.search_name = normalise_name(f"{self.name} {self.native_name}")
+        if not self.sort_name.strip():
+            self.sort_name = surname_first(self.name)
         withdrawn_photo = self._photo_withdrawn_from_public()
         if withdrawn_photo and self.photo.name == withdrawn_photo:
             self.photo = ""
@@ -391,6 +424,10 @@ class Person(models.Model):
     @cached_property
     def public_memberships(self):
         return list(Membership.objects.public().filter(person=self).select_related("organization"))
+
+    @cached_property
+    def public_recognitions(self):
+        return list(Recognition.objects.public().filter(person=self).select_related("organization"))
 
     @cached_property
     def public_defendants(self):
@@ -468,7 +505,7 @@ class OrganizationQuerySet(models.QuerySet):
                 "memberships",
                 queryset=Membership.objects.public()
                 .select_related("person")
-                .order_by("person__name_status", "person__name", "pk"),
+                .order_by("person__name_status", "person__sort_name", "person__name", "pk"),
                 to_attr="public_memberships",
             ),
             models.Prefetch(
@@ -673,6 +710,67 @@ class Membership(models.Model):
         if end:
             return f"until {end.display()}"
         return "ended" if self.has_ended else ""
+
+
+class RecognitionQuerySet(models.QuerySet):
+    def public(self):
+        """Recognitions of a public person by a public organization."""
+        return self.filter(
+            models.Exists(Person.objects.public().filter(pk=models.OuterRef("person_id"))),
+            models.Exists(
+                Organization.objects.public().filter(pk=models.OuterRef("organization_id"))
+            ),
+        )
+
+
+class Recognition(models.Model):
+    """A named organization's public statement that a person is a political prisoner, or is
+    persecuted for their views: what the site's lists and figures call "recognised"."""
+
+    class Kind(models.TextChoices):
+        POLITICAL_PRISONER = "political_prisoner", _("a political prisoner")
+        PERSECUTED = "persecuted", _("persecuted for their views")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="recognitions")
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="recognitions",
+        help_text=_("Who recognised the person, e.g. Viasna or Memorial."),
+    )
+    kind = models.CharField(
+        _("recognised as"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.POLITICAL_PRISONER,
+    )
+    recognised_on = PartialDateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("When the organization said so: YYYY, YYYY-MM or YYYY-MM-DD."),
+    )
+    source_url = HttpsURLField(
+        _("source"),
+        max_length=500,
+        help_text=_("The web address of the organization's statement or list."),
+    )
+    statement = models.TextField(
+        _("statement"),
+        blank=True,
+        help_text=_("Optional: the organization's words, quoted briefly."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RecognitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recognised_on", "pk"]
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+
+    def __str__(self):
+        return f"{self.person} recognised by {self.organization}"
 
 
 class DesignationQuerySet(models.QuerySet):

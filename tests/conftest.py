@@ -49,6 +49,13 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def temporary_media_root(settings, tmp_path):
+    """Files a test stores (uploads, share images drawn by any page request) go to a folder of
+    its own, never into the project's media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def demo(db):
     """The demo story and its records, as `manage.py load_demo` records them."""

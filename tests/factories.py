@@ -2,7 +2,7 @@ import factory
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Charge, Defendant, DefendantCharge, SentencePart
-from newsroom.models import Article, Correction, Source
+from newsroom.models import Article, Correction, Page, Source
 from people.models import (
     Designation,
     Membership,
@@ -10,6 +10,7 @@ from people.models import (
     OrganizationName,
     Person,
     PersonName,
+    Recognition,
 )
 
 
@@ -83,6 +84,25 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Membership
+
+
+class RecognitionFactory(factory.django.DjangoModelFactory):
+    person = factory.SubFactory(PersonFactory)
+    organization = factory.SubFactory(OrganizationFactory, kind=Organization.Kind.NGO)
+    source_url = "https://example.org/statements/political-prisoners"
+
+    class Meta:
+        model = Recognition
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    body = "What the site is about."
+    is_published = True
+
+    class Meta:
+        model = Page
 
 
 class DesignationFactory(factory.django.DjangoModelFactory):

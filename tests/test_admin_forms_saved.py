@@ -20,7 +20,7 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 
 from cases.models import Case, CaseEvent, Charge, Defendant, DefendantCharge, SentencePart
-from newsroom.models import Article, Correction, Source
+from newsroom.models import Article, Correction, Page, Source
 from newsroom.partial_dates import PartialDate, PartialDateField
 from people.models import (
     Designation,
@@ -29,6 +29,7 @@ from people.models import (
     OrganizationName,
     Person,
     PersonName,
+    Recognition,
 )
 from tests.factories import (
     ArticleFactory,
@@ -42,8 +43,10 @@ from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     OrganizationNameFactory,
+    PageFactory,
     PersonFactory,
     PersonNameFactory,
+    RecognitionFactory,
     SentencePartFactory,
     SourceFactory,
 )
@@ -78,7 +81,9 @@ def new_pk(factory):
 
 
 def person_with_membership():
-    return MembershipFactory(start_date=PartialDate(2001)).person
+    person = MembershipFactory(start_date=PartialDate(2001)).person
+    RecognitionFactory(person=person, recognised_on=PartialDate(2023, 3))
+    return person
 
 
 def organization_with_designation_and_member():
@@ -162,6 +167,21 @@ FORM_FILLS = {
         new={"organization": new_pk(OrganizationFactory), "name": "Қозғалыс"},
         existing=OrganizationNameFactory,
         change=("name", "Qozgalys"),
+    ),
+    Recognition: FormFill(
+        # Edited inline on the person's form only (no admin of its own).
+        new={
+            "person": new_pk(PersonFactory),
+            "organization": new_pk(OrganizationFactory),
+            "source_url": "https://example.org/statement",
+        },
+        existing=RecognitionFactory,
+        change=("statement", "Recognised as a political prisoner."),
+    ),
+    Page: FormFill(
+        new={"title": "About us", "slug": unique("about"), "body": "Whom we list."},
+        existing=PageFactory,
+        change=("body", "Whom we list, and why."),
     ),
     Membership: FormFill(
         new={

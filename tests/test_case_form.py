@@ -333,7 +333,7 @@ def test_defendants_whose_names_were_not_reported_are_added_with_one_sentence(ed
         ]
     page = editor_client.get(case.get_absolute_url()).content.decode()
     assert "3 defendants, 0 named" in page
-    assert "3 restricted freedom of 2 to 3 years" in page
+    assert "3 sentenced to 2 to 3 years of restricted freedom" in page
 
 
 def test_the_same_sentence_and_charges_go_to_every_defendant_without_one(editor_client):

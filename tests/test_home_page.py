@@ -66,7 +66,10 @@ def test_home_page_lists_recent_verdicts_newest_first_and_unknown_dates_last(cli
 def test_home_page_shows_the_sentence_summary_of_recent_verdicts(client, demo):
     text = page_text(client.get("/"))
     assert "verdict date not reported" in text
-    assert "13 defendants: 4 prison terms of 5 years, 9 restricted freedom of 1 to 2 years" in text
+    assert (
+        "4 sentenced to 5 years in prison; 9 to 1 to 2 years of restricted freedom, "
+        "7 of them also to 100 hours of compulsory labour a year"
+    ) in text
 
 
 def test_home_page_runs_the_same_queries_for_3_or_30_stories_and_cases(client, db):

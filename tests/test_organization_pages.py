@@ -47,13 +47,16 @@ def test_organization_page_lists_named_members_and_counts_unnamed_ones(client, d
     text = page_text(response)
     assert "Abai Begimbetov, activist" in text
     assert "Mukhtar Ablyazov, leader" in text
-    assert "name not reported: 9 members" in text
+    assert "9 members whose names were not reported" in text
     assert ("/people/abai-begimbetov/", "Abai Begimbetov") in links(response)
 
 
 def test_organization_page_summarises_the_sentences_in_its_members_cases(client, demo):
     text = page_text(client.get(DVK_URL))
-    assert "13 defendants: 4 prison terms of 5 years, 9 restricted freedom of 1 to 2 years" in text
+    assert (
+        "4 sentenced to 5 years in prison; 9 to 1 to 2 years of restricted freedom, "
+        "7 of them also to 100 hours of compulsory labour a year"
+    ) in text
     assert text.count("Almaty trial of 13 opposition activists") == 1
 
 
@@ -67,7 +70,7 @@ def test_organization_page_lists_cases_of_members_even_when_not_linked_to_the_ca
     )
     text = page_text(client.get(organization.get_absolute_url()))
     assert "Trial of a member" in text
-    assert "1 defendant: 1 fine" in text
+    assert "1 sentenced to a fine, amount not reported" in text
 
 
 def test_organization_page_shows_a_withheld_member_only_as_name_withheld(client, db):
@@ -76,7 +79,7 @@ def test_organization_page_shows_a_withheld_member_only_as_name_withheld(client,
     MembershipFactory(person=person, organization=organization)
     response = client.get(organization.get_absolute_url())
     assert response.status_code == 200
-    assert "name withheld: 1 member" in page_text(response)
+    assert "1 member whose name is withheld" in page_text(response)
     assert "Activistname" not in response.content.decode()
 
 

@@ -217,7 +217,7 @@ def test_linking_a_withheld_person_makes_them_public_but_keeps_the_name_withheld
     assert person.name_status == Person.NameStatus.WITHHELD
     page = client.get(case.get_absolute_url())
     assert page.status_code == 200
-    assert "name withheld" in page.text
+    assert "1 person whose name is withheld" in page.text
     assert "Secret Name" not in page.text
 
 

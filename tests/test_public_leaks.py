@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cases.models import Case
-from newsroom.models import Article
+from newsroom.models import Article, Page
 from newsroom.partial_dates import PartialDate
 from newsroom.sitemaps import sitemaps
 from people.models import Organization, Person
@@ -31,8 +31,10 @@ from tests.factories import (
     DesignationFactory,
     MembershipFactory,
     OrganizationFactory,
+    PageFactory,
     PersonFactory,
     PersonNameFactory,
+    RecognitionFactory,
     SentencePartFactory,
 )
 
@@ -129,6 +131,21 @@ class Hidden:
         CaseEventFactory(case=self.hidden_case, description="Wubbly Hiddencase hearing")
         DesignationFactory(organization=self.organization)
         DesignationFactory(organization=self.hidden_organization)
+        # Recognitions by a hidden organization, of a hidden person, and of a withheld person
+        # whose source and statement name them.
+        RecognitionFactory(person=self.person, organization=self.hidden_organization)
+        RecognitionFactory(person=self.hidden_person, organization=self.organization)
+        RecognitionFactory(
+            person=self.withheld,
+            organization=self.organization,
+            source_url="https://example.org/vexmira-secretname",
+            statement="Vexmira Secretname is a political prisoner.",
+        )
+        # The site's own pages: a published /about/ and an unpublished page.
+        PageFactory(slug="about", title="About us", body="Whom we list.")
+        self.hidden_page = PageFactory(
+            slug="snorble-hiddenpage", title="Snorble Hiddenpage", is_published=False
+        )
 
     @property
     def hidden_objects(self):
@@ -139,9 +156,11 @@ class Hidden:
             self.hidden_person,
             self.hidden_organization,
             self.hidden_case,
+            self.hidden_page,
         ]
 
     NAMES = [
+        "Snorble Hiddenpage",
         "Zorblat Draftstory",
         "Quembly Reviewstory",
         "Frimble Futurestory",
@@ -192,10 +211,10 @@ def hidden(db):
 
 
 def slug_candidates():
-    """The slug of every story, person, organization and case, hidden or not, and the name of
+    """The slug of every story, person, organization, case and page, hidden or not, and the name of
     every sitemap section (/sitemap-<section>.xml)."""
     slugs = []
-    for model in (Article, Person, Organization, Case):
+    for model in (Article, Person, Organization, Case, Page):
         slugs += model._default_manager.values_list("slug", flat=True)
     return slugs + sorted(sitemaps)
 
@@ -312,7 +331,7 @@ def test_pages_that_list_people_show_the_withheld_person_as_name_withheld(client
         "organizations:detail": hidden.organization,
     }[name]
     response = client.get(reverse(name, kwargs={"slug": target.slug}))
-    assert "name withheld" in response.text.casefold()
+    assert "whose name is withheld" in response.text.casefold()
 
 
 def test_the_public_pages_show_their_public_cross_references(client, hidden):

@@ -15,8 +15,8 @@ from django.apps import apps
 from django.db.models import QuerySet
 
 from cases.models import Case, CaseEvent, Defendant
-from newsroom.models import Article
-from people.models import Designation, Membership, Organization, Person
+from newsroom.models import Article, Page
+from people.models import Designation, Membership, Organization, Person, Recognition
 from tests.factories import (
     ArticleFactory,
     CaseEventFactory,
@@ -25,7 +25,9 @@ from tests.factories import (
     DesignationFactory,
     MembershipFactory,
     OrganizationFactory,
+    PageFactory,
     PersonFactory,
+    RecognitionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +172,39 @@ def test_public_designations_are_those_of_public_organizations(visible_and_hidde
     assert returned(Designation.objects.public(), designations) == {"of a public organization"}
 
 
+def test_public_recognitions_are_by_a_public_organization_of_a_public_person(
+    visible_and_hidden,
+):
+    parents = visible_and_hidden
+    recognitions = {
+        "public person, public organization": RecognitionFactory(
+            person=parents["person"], organization=parents["organization"]
+        ),
+        "hidden person": RecognitionFactory(
+            person=parents["hidden person"], organization=parents["organization"]
+        ),
+        "hidden organization": RecognitionFactory(
+            person=parents["person"], organization=parents["hidden organization"]
+        ),
+    }
+
+    assert returned(Recognition.objects.public(), recognitions) == {
+        "public person, public organization"
+    }
+
+
+# Pages
+
+
+def test_published_pages_are_those_an_editor_published():
+    pages = {
+        "published": PageFactory(is_published=True),
+        "unpublished": PageFactory(is_published=False),
+    }
+
+    assert returned(Page.objects.published(), pages) == {"published"}
+
+
 # Cases
 
 
@@ -245,6 +280,8 @@ def test_the_public_methods_filter_a_queryset_already_narrowed(visible_and_hidde
 
 TESTED_METHODS = {
     ("newsroom.Article", "published"),
+    ("newsroom.Page", "published"),
+    ("people.Recognition", "public"),
     ("people.Person", "public"),
     ("people.Person", "searchable"),
     ("people.Organization", "public"),

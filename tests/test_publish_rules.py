@@ -18,7 +18,7 @@ from cases.models import (
     DefendantCharge,
     SentencePart,
 )
-from newsroom.models import Article, Correction, Source
+from newsroom.models import Article, Correction, Page, Source
 from newsroom.workflow import EditorsOnlyMixin, PublishPermissionMixin
 from people.models import (
     Designation,
@@ -40,6 +40,7 @@ from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     OrganizationNameFactory,
+    PageFactory,
     PersonFactory,
     PersonNameFactory,
     SentencePartFactory,
@@ -79,6 +80,7 @@ ROWS = {
         "Changed headline",
     ),
     Correction: (CorrectionFactory, None, "text", "Changed correction."),
+    Page: (PageFactory, lambda: PageFactory(is_published=False), "body", "Changed text."),
     Source: (
         lambda: source_on_a_case(True),
         lambda: source_on_a_case(False),

@@ -20,15 +20,11 @@ from tests.factories import (
 from tests.page_helpers import count_queries, href_for, links, page_text
 
 STORY_URL = "/stories/almaty-court-sentences-thirteen-opposition-activists/"
-ABAI_LINE = (
-    "Abai Begimbetov — Democratic Choice of Kazakhstan, Koshe party — "
-    "Almaty trial of 13 opposition activists — 5 years in prison"
-)
-UNNAMED_WITH_LABOUR_LINE = (
-    "name not reported — Democratic Choice of Kazakhstan, Koshe party — "
-    "Almaty trial of 13 opposition activists — restricted freedom, 1 to 2 years; "
-    "100 hours of compulsory labour a year; may not change residence or leave the Almaty city "
-    "limits"
+ALMATY_TRIAL_PEOPLE = (
+    "Almaty trial of 13 opposition activists: 4 sentenced to 5 years in prison; 9 to 1 to 2 "
+    "years of restricted freedom, 7 of them also to 100 hours of compulsory labour a year. "
+    "Abai Begimbetov, Qairat Qylyshev, Noyan Rakhymzhanov, Askhat Zheksebaev, "
+    "9 people whose names were not reported"
 )
 
 
@@ -70,15 +66,17 @@ def test_story_page_shows_headline_standfirst_dateline_byline_and_body(client, d
     assert "We are not extremists!" in text
 
 
-def test_story_page_gives_each_named_person_one_line_with_organizations_case_and_sentence(
-    client, demo
-):
-    assert ABAI_LINE in page_text(client.get(STORY_URL))
+def test_story_page_lists_its_people_under_their_case_with_the_case_summary(client, demo):
+    assert ALMATY_TRIAL_PEOPLE in page_text(client.get(STORY_URL))
 
 
-def test_story_page_shows_unnamed_defendants_as_name_not_reported_with_their_sentence(client, demo):
-    text = page_text(client.get(STORY_URL))
-    assert text.count(UNNAMED_WITH_LABOUR_LINE) == 7
+def test_story_page_shows_unnamed_defendants_as_one_group_linked_to_the_case(client, demo):
+    response = client.get(STORY_URL)
+    assert page_text(response).count("9 people whose names were not reported") == 1
+    assert (
+        "/cases/almaty-trial-of-thirteen-opposition-activists/#unnamed-defendants",
+        "9 people whose names were not reported",
+    ) in links(response)
 
 
 def test_story_page_links_people_organizations_and_cases(client, demo):
@@ -114,7 +112,12 @@ def test_story_page_shows_a_withheld_person_only_as_name_withheld(client, db):
     DefendantFactory(case=case, person=person)
     response = client.get(story.get_absolute_url())
     assert response.status_code == 200
-    assert "name withheld — Trial in Shymkent" in page_text(response)
+    assert "Trial in Shymkent: 1 sentenced to 5 years in prison." not in page_text(response)
+    assert "Trial in Shymkent: 1 convicted, sentence not reported." in page_text(response)
+    assert (
+        f"{case.get_absolute_url()}#withheld-defendants",
+        "1 person whose name is withheld",
+    ) in links(response)
     assert "Activistname" not in response.content.decode()
 
 

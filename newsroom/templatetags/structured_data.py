@@ -22,7 +22,11 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from cases.models import Case
+from newsroom.images import responsive_image
 from newsroom.models import Article
+from newsroom.share_images import HEIGHT as SHARE_IMAGE_HEIGHT
+from newsroom.share_images import WIDTH as SHARE_IMAGE_WIDTH
+from newsroom.share_images import share_image_url
 from people.models import Membership, Organization, Person
 
 register = template.Library()
@@ -90,8 +94,27 @@ def publisher(request):
     }
 
 
+def article_picture(request, article):
+    """What a shared link to the story shows: the largest rendition of its lead image, or, when
+    it has none (or its file cannot be read), its share image of the headline and site name."""
+    picture = responsive_image(article.lead_image)
+    if picture:
+        return {
+            "image": absolute_url(request, picture["src"]),
+            "image_width": picture["width"],
+            "image_height": picture["height"],
+            "image_alt": article.lead_image_alt,
+        }
+    return {
+        "image": absolute_url(request, share_image_url(article)),
+        "image_width": SHARE_IMAGE_WIDTH,
+        "image_height": SHARE_IMAGE_HEIGHT,
+        "image_alt": article.headline,
+    }
+
+
 def article_image(request, article):
-    return absolute_url(request, article.lead_image.url) if article.lead_image else None
+    return article_picture(request, article)["image"]
 
 
 def article_sharing(request, article):
@@ -99,8 +122,7 @@ def article_sharing(request, article):
         "title": article.headline,
         "type": "article",
         "description": short_description(article.standfirst),
-        "image": article_image(request, article),
-        "image_alt": article.lead_image_alt,
+        **article_picture(request, article),
     }
 
 
@@ -262,16 +284,24 @@ def canonical_and_open_graph(request, url, sharing):
         ("og:url", url),
         ("og:description", sharing.get("description")),
         ("og:image", sharing.get("image")),
+        ("og:image:width", sharing.get("image_width") if sharing.get("image") else None),
+        ("og:image:height", sharing.get("image_height") if sharing.get("image") else None),
         ("og:image:alt", sharing.get("image_alt") if sharing.get("image") else None),
     ]
+    # X (Twitter) reads og:title, og:description and og:image, but shows a large picture only
+    # when asked to.
+    twitter = [("twitter:card", "summary_large_image"), ("twitter:image", sharing.get("image"))]
     return format_html(
-        '<link rel="canonical" href="{}">\n{}',
+        '<link rel="canonical" href="{}">\n{}{}',
         url,
         format_html_join(
             "\n",
             '<meta property="{}" content="{}">',
             ((name, value) for name, value in tags if value),
         ),
+        format_html_join("", '\n<meta name="{}" content="{}">', twitter)
+        if sharing.get("image")
+        else "",
     )
 
 

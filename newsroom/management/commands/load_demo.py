@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cases.models import Case, CaseEvent, Charge, Defendant, DefendantCharge, SentencePart
-from newsroom.models import Article, Source
+from newsroom.models import ABOUT_PAGE_SLUG, Article, Page, Source
 from newsroom.partial_dates import PartialDate
 from people.models import Designation, Membership, Organization, Person, PersonName, Script
 
@@ -73,6 +73,48 @@ The authorities maintain that Kazakhstan has no political prisoners.
 """
 
 
+ABOUT_PAGE_TITLE = "About us: whom we list, and on whose word"
+ABOUT_PAGE_BODY = """\
+## Whom we list
+
+Newsroom reports on people prosecuted for their views: activists, journalists, bloggers,
+lawyers and members of opposition movements who face criminal cases for what they said, wrote
+or peacefully organised.
+
+Our records also hold other people who appear in the same stories and cases: co-defendants,
+the leaders of the organizations concerned, people convicted of other offences. We list them
+because readers need them to understand a case. Being in our records does not mean that we
+consider someone a political prisoner.
+
+## Who is recognised, and by whom
+
+We do not decide ourselves who is a political prisoner. A person's page says "Recognised as a
+political prisoner" only when a named human-rights organization has said so publicly, and it
+gives the date and a link to that organization's statement. When no organization in our records
+has said so, the page says that too: "Not recognised as a political prisoner by any organization
+in our records". That can mean that no organization has examined the case yet, or that we have
+not recorded its statement; it is not our judgement that the prosecution was fair.
+
+The people list can be narrowed to those recognised by a named organization, and the home page
+says how many of the people in prison now are.
+
+## Sources
+
+Every fact in our records comes from a source we name: court documents, lawyers, families,
+human-rights organizations and other media. A fact the sources do not give is marked as not
+reported, never guessed. Dates are as precise as the sources make them.
+
+## Names
+
+Some people are listed without a name: because the sources did not report it, or because
+publishing it could put them at risk. They still count in every number.
+
+## Corrections
+
+When we get something wrong, we correct it and say so under the story.
+"""
+
+
 def demo_person_slug(number):
     """A stable neutral slug for the demo's unnamed defendants, so reruns find the same rows."""
     digest = hashlib.sha256(f"demo-almaty-unnamed-{number}".encode()).hexdigest()
@@ -89,11 +131,13 @@ class Command(BaseCommand):
         organizations = self.load_organizations(story)
         self.load_almaty_case(story, organizations)
         self.load_ablyazov(story, organizations)
+        self.load_about_page()
         created = self.count_rows() - created_before
         self.stdout.write(self.style.SUCCESS(f"Demo story loaded ({created} new rows)."))
 
     def count_rows(self):
-        models = [Article, Source, Organization, Person, PersonName, Membership, Designation]
+        models = [Article, Page, Source, Organization, Person, PersonName, Membership]
+        models += [Designation]
         models += [Case, Charge, Defendant, DefendantCharge, SentencePart, CaseEvent]
         return sum(model.objects.count() for model in models)
 
@@ -121,6 +165,10 @@ class Command(BaseCommand):
             org, _ = Organization.objects.get_or_create(
                 slug=slug, defaults={"is_public": True, **fields}
             )
+            if fields.get("short_name") and not org.short_name:
+                # Recorded before the demo had short names: searches for "HRW" find it now.
+                org.short_name = fields["short_name"]
+                org.save()
             for name, script, language in alternate_names:
                 org.alternate_names.get_or_create(
                     name=name, defaults={"script": script, "language": language}
@@ -184,6 +232,7 @@ class Command(BaseCommand):
         hrw = organization(
             "human-rights-watch",
             name="Human Rights Watch",
+            short_name="HRW",
             kind=Organization.Kind.NGO,
             summary=(
                 "An international human-rights organization. In the year of the Almaty verdict "
@@ -326,6 +375,12 @@ class Command(BaseCommand):
                 organization=organization,
                 defaults={"description": description, "source": source},
             )
+
+    def load_about_page(self):
+        Page.objects.get_or_create(
+            slug=ABOUT_PAGE_SLUG,
+            defaults={"title": ABOUT_PAGE_TITLE, "body": ABOUT_PAGE_BODY, "is_published": True},
+        )
 
     def load_ablyazov(self, story, organizations):
         ablyazov = self.person(
