@@ -92,7 +92,7 @@ class PublishPermissionMixin:
 
     def has_restore_permission(self, request, obj):
         """Whether the user may bring `obj` back to an older version, on top of the change
-        and publish rules (newsroom.history.check_restore_permission applies both)."""
+        and publish rules (newsroom.history.restore.check_restore_permission applies both)."""
         return True
 
     def get_publication_fields(self):
