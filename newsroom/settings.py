@@ -261,7 +261,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 
 # Opening a record in the admin names whoever else opened or saved it within these minutes
-# (newsroom/history/merging.py; openings are kept in the cache, shared by app servers with REDIS_URL).
+# (newsroom/history/merging.py; openings are kept in the cache, shared by app servers with
+# REDIS_URL).
 NEWSROOM_EDIT_PRESENCE_MINUTES = int(os.environ.get("NEWSROOM_EDIT_PRESENCE_MINUTES") or "10")
 
 # --- Email: editors are told when a story is submitted for review ----------------------------

@@ -181,7 +181,7 @@ class PersonQuerySet(models.QuerySet):
         """People whose name, native name or any alternate name contains every search term."""
         return matching_every_term(self, terms)
 
-    def published_photos(self):
+    def photos_on_public_pages(self):
         """{pk: stored photo name} of these people whose photo public pages show (public and
         named): what withdraw_photos_no_longer_public() checks after a change made in bulk."""
         return dict(self.searchable().exclude(photo="").values_list("pk", "photo"))
@@ -387,14 +387,14 @@ class Person(models.Model):
         )
 
     @staticmethod
-    def withdraw_photos_no_longer_public(published_before):
-        """Delete the photos (and renditions) in `published_before` ({pk: photo name}, from
-        published_photos()) whose person public pages no longer show by name: for changes that
+    def withdraw_photos_no_longer_public(shown_before):
+        """Delete the photos (and renditions) in `shown_before` ({pk: photo name}, from
+        photos_on_public_pages()) whose person public pages no longer show by name: for changes that
         bypass save(), such as a history restore, which writes rows directly."""
         still_shown = set(
-            Person.objects.searchable().filter(pk__in=published_before).values_list("pk", flat=True)
+            Person.objects.searchable().filter(pk__in=shown_before).values_list("pk", flat=True)
         )
-        for pk, name in published_before.items():
+        for pk, name in shown_before.items():
             if pk in still_shown:
                 continue
             Person.objects.filter(pk=pk, photo=name).update(photo="")

@@ -573,7 +573,7 @@ class HistoryAdmin(VersionAdmin):
                 for other in version.revision.version_set.all()
                 if other._model is Person
             ]
-            published_photos = Person.objects.filter(pk__in=restored_people).published_photos()
+            photos_before = Person.objects.filter(pk__in=restored_people).photos_on_public_pages()
             request._restoring_version = version
             restored = False
             try:
@@ -584,7 +584,7 @@ class HistoryAdmin(VersionAdmin):
                     response = reversion_view()
                     restored = request.method == "POST" and getattr(request, "_restored", False)
                     if restored:
-                        Person.withdraw_photos_no_longer_public(published_photos)
+                        Person.withdraw_photos_no_longer_public(photos_before)
                         self.log_restored_rows(request, version)
                         reversion.set_comment(restore_message(version))
             finally:
