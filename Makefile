@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install node-deps run test lint format benchmark clean
+.PHONY: install node-deps run serve test lint format benchmark clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,24 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py demo_editor
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The demo site as in production on http://127.0.0.1:8000 (SERVE_PORT=8123 for another port):
+# debug off, gunicorn, static files collected (hashed, compressed) and served by WhiteNoise.
+# SQLite unless DATABASE_URL is set; a random secret key unless DJANGO_SECRET_KEY is set.
+# Plain HTTP on the loopback address, so no redirect to HTTPS and cookies without Secure (a
+# browser keeps no Secure cookie over http: the admin could not keep anyone signed in). A public
+# site is served over HTTPS behind a proxy instead: see "Deploying" in the README.
+SERVE_PORT ?= 8000
+serve: install
+	export DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+		DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 \
+		DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c \
+			'import secrets; print(secrets.token_urlsafe(50))')}" \
+	&& $(BIN)/python manage.py migrate --noinput \
+	&& $(BIN)/python manage.py load_demo \
+	&& $(BIN)/python manage.py demo_editor \
+	&& $(BIN)/python manage.py collectstatic --noinput \
+	&& exec $(BIN)/gunicorn newsroom.wsgi --bind 127.0.0.1:$(SERVE_PORT) --workers 2
 
 # On every core (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
 test: install node-deps

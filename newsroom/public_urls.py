@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsroom import views
+from newsroom import health, views
 from newsroom.feeds import LatestStoriesFeed
 from newsroom.models import ABOUT_PAGE_SLUG
 from newsroom.search import SearchView
@@ -22,4 +22,6 @@ urlpatterns = [
     path("pages/<slug:slug>/", views.PageDetailView.as_view(), name="page"),
     path("feeds/stories/", LatestStoriesFeed(), name="feed"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
+    # For load balancers: is this app server able to serve (database and cache reachable)?
+    path("healthz", health.healthz, name="healthz"),
 ]

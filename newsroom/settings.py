@@ -74,6 +74,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Collected static files, served by each app server before any other work (no session, no
+    # database); hashed names are cached for ever, files compressed for readers who accept it.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.PermissionsPolicyMiddleware",
     # A database that is down or too slow gives a 503 page with Retry-After, not a 500.
@@ -174,6 +177,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # it sets and its value ("HTTP_X_FORWARDED_PROTO,https"); DJANGO_SECURE_SSL_REDIRECT=0 if the
 # proxy already redirects plain HTTP.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer checks the health of each app server over plain HTTP (newsroom/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 _proxy_ssl_header = env_list("DJANGO_SECURE_PROXY_SSL_HEADER")
 if _proxy_ssl_header:
     if len(_proxy_ssl_header) != 2:
@@ -188,10 +193,14 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 0 if DEBUG else 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 
-SESSION_COOKIE_SECURE = not DEBUG
+# Session and CSRF cookies only over HTTPS. DJANGO_SECURE_COOKIES=0 is for trying production
+# mode on plain http://127.0.0.1 (`make serve`), where a browser would drop Secure cookies and
+# the admin could not keep anyone signed in; never turn it off on a public site.
+SECURE_COOKIES = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SAMESITE = "Lax"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -249,6 +258,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+if not DEBUG:
+    # `manage.py collectstatic` writes each file under a name with a hash of its content
+    # (site.a4f3b1a37af7.css) and a compressed copy; pages name the hashed files, which browsers and
+    # CDNs may then cache for ever. Development and tests keep Django's plain storage, which
+    # needs no collectstatic.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        },
+    }
+# In development and tests (where nothing is collected) WhiteNoise looks files up per request
+# instead of indexing STATIC_ROOT at start-up, which would warn that it does not exist.
+WHITENOISE_AUTOREFRESH = DEBUG
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))

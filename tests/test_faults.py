@@ -8,7 +8,9 @@ binary skips a test with the reason, unless NEWSROOM_REQUIRE_FAULT_TESTS=1 (set 
 says they must run: then it fails.
 """
 
+import atexit
 import contextlib
+import functools
 import glob
 import io
 import os
@@ -201,10 +203,21 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
+@functools.cache
+def collected_static_root():
+    """Static files collected once per test run: with debug off, pages name them by the hashed
+    names of collectstatic's manifest (whitenoise's storage), and fail without it."""
+    folder = tempfile.mkdtemp(prefix="newsroom-faults-static-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    manage("collectstatic", "--noinput", DJANGO_STATIC_ROOT=folder)
+    return folder
+
+
 class SiteProcess:
     """The site served by `manage.py runserver` in a process of its own."""
 
     def __init__(self, **environ):
+        environ.setdefault("DJANGO_STATIC_ROOT", collected_static_root())
         self.port = free_port()
         self.output = tempfile.TemporaryFile()  # noqa: SIM115 (read and closed in stop())
         # One thread, so that a kept database connection (DJANGO_CONN_MAX_AGE) serves every

@@ -145,3 +145,36 @@ def test_a_proxy_ssl_header_without_its_value_is_refused():
 def test_an_empty_database_url_means_sqlite():
     result = load_settings(DATABASE_URL="")
     assert result.stdout.split()[-1] == "django.db.backends.sqlite3"
+
+
+def test_secure_cookies_can_be_turned_off_for_plain_http_on_the_loopback_address():
+    """`make serve` runs production mode over http://127.0.0.1, where Secure cookies are lost."""
+    on = production_setting_values().stdout.split()
+    assert (on[3], on[5]) == ("True", "True")
+    off = production_setting_values(DJANGO_SECURE_COOKIES="0").stdout.split()
+    assert (off[3], off[5]) == ("False", "False")
+
+
+def static_storage(**environ):
+    code = "import newsroom.settings as s; print(s.STORAGES['staticfiles']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT,
+        env=production_environment(**environ),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_with_debug_off_static_files_get_hashed_compressed_names_and_not_in_development():
+    assert static_storage() == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    result = subprocess.run(
+        [sys.executable, "-c", "import newsroom.settings as s; print(hasattr(s, 'STORAGES'))"],
+        cwd=PROJECT,
+        env={key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")},
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.strip() == "False"
