@@ -10,6 +10,7 @@ import importlib
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.test import Client
 
 GROUP_MIGRATIONS = [
     ("newsroom.migrations.0002_editorial_groups", "create_groups"),
@@ -24,3 +25,12 @@ def editorial_group(name):
         for module, function in GROUP_MIGRATIONS:
             getattr(importlib.import_module(module), function)(apps, None)
     return Group.objects.get(name=name)
+
+
+def signed_in_editor(django_user_model, username):
+    """A test client signed in as a new editor called `username`."""
+    user = django_user_model.objects.create_user(username, password="not-used", is_staff=True)
+    user.groups.add(editorial_group("Editor"))
+    client = Client()
+    client.force_login(user)
+    return client

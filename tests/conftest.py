@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from tests.accounts import editorial_group
+from tests.accounts import editorial_group, signed_in_editor
 
 
 def use_statement_timeout(on):
@@ -80,3 +80,15 @@ def reporter(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def alice(django_user_model):
+    """One of two editors working on the same record (edit conflicts, merges)."""
+    return signed_in_editor(django_user_model, "alice")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    """The other of the two editors."""
+    return signed_in_editor(django_user_model, "bob")

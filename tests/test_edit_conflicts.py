@@ -10,15 +10,13 @@ import datetime
 import pytest
 import time_machine
 from django.contrib import admin
-from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
 from cases.models import Case, Charge, Defendant
 from newsroom.models import Article, Source
-from tests.accounts import editorial_group
+from tests.accounts import signed_in_editor
 from tests.factories import (
     ArticleFactory,
     CaseEventFactory,
@@ -40,24 +38,6 @@ from tests.factories import (
 from tests.history_forms import admin_url, form_data, open_change_form
 
 pytestmark = pytest.mark.django_db
-
-
-def editor_named(django_user_model, username):
-    user = django_user_model.objects.create_user(username, password="not-used", is_staff=True)
-    user.groups.add(editorial_group("Editor"))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def alice(django_user_model):
-    return editor_named(django_user_model, "alice")
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return editor_named(django_user_model, "bob")
 
 
 def save(client, obj, data):
@@ -267,14 +247,6 @@ def test_every_admin_page_of_the_three_apps_refuses_lost_updates(alice, bob, mod
 NOW = datetime.datetime(2026, 5, 4, 10, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def nobody_has_a_record_open():
-    """Who opened what is kept in the cache, which outlives a test's database."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def open_at(client, obj, when):
     with time_machine.travel(when, tick=False):
         response = client.get(admin_url(type(obj), "change", obj.pk))
@@ -283,7 +255,6 @@ def open_at(client, obj, when):
     return response
 
 
-@pytest.mark.usefixtures("nobody_has_a_record_open")
 def test_opening_a_record_someone_else_opened_names_them_and_when(alice, bob):
     person = PersonFactory()
     open_at(alice, person, NOW)
@@ -291,7 +262,6 @@ def test_opening_a_record_someone_else_opened_names_them_and_when(alice, bob):
     assert "alice opened this record 3 minutes ago." in response.text
 
 
-@pytest.mark.usefixtures("nobody_has_a_record_open")
 def test_your_own_opening_does_not_warn_you(alice):
     person = PersonFactory()
     open_at(alice, person, NOW)
@@ -300,7 +270,6 @@ def test_your_own_opening_does_not_warn_you(alice):
     assert "opened this record" not in response.text
 
 
-@pytest.mark.usefixtures("nobody_has_a_record_open")
 def test_both_editors_who_opened_a_record_are_told_about_each_other(alice, bob):
     case = CaseFactory()
     open_at(alice, case, NOW)
@@ -309,7 +278,6 @@ def test_both_editors_who_opened_a_record_are_told_about_each_other(alice, bob):
     assert "bob opened this record less than a minute ago." in response.text
 
 
-@pytest.mark.usefixtures("nobody_has_a_record_open")
 def test_opening_a_record_someone_saved_minutes_ago_says_who(alice, bob):
     story = ArticleFactory(headline="Old headline")
     data = form_data(open_at(alice, story, NOW), "article_form")
@@ -320,7 +288,6 @@ def test_opening_a_record_someone_saved_minutes_ago_says_who(alice, bob):
     assert "alice opened this record" not in response.text  # Her save is the latest news.
 
 
-@pytest.mark.usefixtures("nobody_has_a_record_open")
 def test_openings_and_saves_older_than_the_window_are_not_mentioned(alice, bob, settings):
     settings.NEWSROOM_EDIT_PRESENCE_MINUTES = 5
     story = ArticleFactory(headline="Old headline")
@@ -336,13 +303,12 @@ def test_openings_and_saves_older_than_the_window_are_not_mentioned(alice, bob, 
     assert 'id="edit-presence"' not in later.text
 
 
-@pytest.mark.usefixtures("nobody_has_a_record_open")
 def test_the_notices_cost_no_more_queries_with_more_editors(django_user_model, alice):
     story = ArticleFactory(headline="Headline 0")
 
     def others_open_and_save(names):
         for name in names:
-            other = editor_named(django_user_model, name)
+            other = signed_in_editor(django_user_model, name)
             data = open_change_form(other, story)
             assert save(other, story, {**data, "headline": f"By {name}"}).status_code == 302
             open_change_form(other, story)
@@ -362,9 +328,8 @@ def test_the_notices_cost_no_more_queries_with_more_editors(django_user_model, a
     assert with_five == with_one
 
 
-@pytest.mark.usefixtures("nobody_has_a_record_open")
 def test_the_presence_notice_is_escaped(django_user_model, bob):
-    mallory = editor_named(django_user_model, "mallory")
+    mallory = signed_in_editor(django_user_model, "mallory")
     user = django_user_model.objects.get(username="mallory")
     user.first_name, user.last_name = "<b>Mal", "Lory</b>"
     user.save()

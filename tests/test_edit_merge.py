@@ -7,13 +7,10 @@ Alice's version: the fields, links and inline rows he did not touch keep Alice's
 """
 
 import pytest
-from django.core.cache import cache
-from django.test import Client
 
 from cases.models import DefendantCharge, SentencePart
 from newsroom.models import Article
 from people.models import Designation, Membership, OrganizationName, PersonName
-from tests.accounts import editorial_group
 from tests.factories import (
     ArticleFactory,
     CaseEventFactory,
@@ -35,32 +32,6 @@ from tests.history_forms import add_inline_row, admin_url, form_data
 pytestmark = pytest.mark.django_db
 
 REFUSED = "Someone else saved this record after you opened it"
-
-
-@pytest.fixture(autouse=True)
-def nobody_has_a_record_open():
-    """Who opened what is kept in the cache, which outlives a test's database."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def editor_named(django_user_model, username):
-    user = django_user_model.objects.create_user(username, password="not-used", is_staff=True)
-    user.groups.add(editorial_group("Editor"))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def alice(django_user_model):
-    return editor_named(django_user_model, "alice")
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return editor_named(django_user_model, "bob")
 
 
 def form_id(obj):
