@@ -10,17 +10,19 @@ from django.utils.translation import gettext, gettext_lazy
 
 from cases.models import Case, Charge, SentencePart
 from newsroom.filters import (
-    COUNTRY_CHOICES,
+    COUNTRY_CODES,
     RECOGNISED_CHOICES,
     UNKNOWN_COUNTRY,
     UNKNOWN_ORGANIZATION,
     UNKNOWN_RECOGNISED,
     UNKNOWN_SENTENCE,
+    CodeListFilter,
     FacetedFilterSet,
     FreeTextFilter,
     ListFilterForm,
     count_by,
     count_each,
+    country_name,
     country_options,
     organization_label,
     organization_name,
@@ -30,7 +32,7 @@ from newsroom.filters import (
 from people.models import Organization
 
 # Any four-digit year is a valid filter value; only years with verdicts are shown as options.
-YEAR_CHOICES = [(str(year), str(year)) for year in range(1000, 10000)]
+YEARS = frozenset(str(year) for year in range(1000, 10000))
 
 
 def years_to_months(years, rounding):
@@ -145,9 +147,9 @@ class CaseFilter(FacetedFilterSet):
         distinct=False,
         error_messages={"invalid_choice": "“%(value)s” is not a case status: choose one."},
     )
-    year = django_filters.MultipleChoiceFilter(
+    year = CodeListFilter(
         label="Year of the verdict",
-        choices=YEAR_CHOICES,
+        valid_values=YEARS,
         method="filter_year",
         error_messages={"invalid_choice": "Enter a year of four digits, such as 2024."},
     )
@@ -158,9 +160,10 @@ class CaseFilter(FacetedFilterSet):
         empty_label=None,
         error_messages={"invalid_choice": UNKNOWN_RECOGNISED},
     )
-    country = django_filters.MultipleChoiceFilter(
+    country = CodeListFilter(
         label="Country",
-        choices=COUNTRY_CHOICES,
+        valid_values=COUNTRY_CODES,
+        label_of=country_name,
         method="filter_country",
         error_messages={"invalid_choice": UNKNOWN_COUNTRY},
     )

@@ -25,8 +25,7 @@ from newsroom.text_queries import FreeTextField
 from people.models import Organization
 
 # ISO 3166-1 alpha-2 codes as the URLs carry them: lower case (django-countries stores upper).
-COUNTRY_CHOICES = [(code.lower(), name) for code, name in countries]
-COUNTRY_CODES = {code for code, name in COUNTRY_CHOICES}
+COUNTRY_CODES = frozenset(code.lower() for code, name in countries)
 UNKNOWN_ORGANIZATION = "No organization on this site has the address “%(value)s”."
 UNKNOWN_SENTENCE = "“%(value)s” is not a kind of sentence: choose one from the list."
 UNKNOWN_COUNTRY = "Enter a country as a two-letter ISO code in lower case, e.g. kz."
@@ -67,6 +66,29 @@ def split_options(options):
     shown = [option for option in options if option.count or option.selected]
     folded = [option for option in options if not (option.count or option.selected)]
     return shown, folded
+
+
+def country_name(code):
+    return countries.name(code.upper()) or code
+
+
+class CodeListField(forms.MultipleChoiceField):
+    """A repeatable parameter whose valid values are a long fixed set: every country code, every
+    four-digit year. As choices, Django would deep-copy the whole list each time a form is built
+    (about half the time of a filtered case list); here the set is shared by every form, and
+    `label_of(value)` names a value. The options readers see come from the facets."""
+
+    def __init__(self, *, valid_values, label_of=str, **kwargs):
+        super().__init__(choices=(), **kwargs)
+        self.valid_values = valid_values
+        self.label_of = label_of
+
+    def valid_value(self, value):
+        return str(value) in self.valid_values
+
+
+class CodeListFilter(django_filters.MultipleChoiceFilter):
+    field_class = CodeListField
 
 
 def is_empty(value):
@@ -202,6 +224,8 @@ class FacetedFilterSet(django_filters.FilterSet):
             return self.value_labels[name](self, name, value)
         if isinstance(field, FreeTextField):  # the text as searched, not as typed
             return f"{field.label}: {shorten(field.to_python(value))}"
+        if isinstance(field, CodeListField):
+            return f"{field.label}: {field.label_of(value)}"
         return f"{field.label}: {choices.get(value, value)}"
 
     def short_value_label(self, name, value):
@@ -212,6 +236,8 @@ class FacetedFilterSet(django_filters.FilterSet):
         field = self.form.fields[name]
         if isinstance(field, FreeTextField):
             return f"“{shorten(field.to_python(value))}”"
+        if isinstance(field, CodeListField):
+            return field.label_of(value)
         choices = dict(getattr(field, "choices", ()) or ())
         return str(choices.get(value, value))
 
@@ -333,11 +359,9 @@ def organization_options(filterset, organizations, counts):
 def country_options(filterset, counts):
     """Countries found in the results (or selected), by name; counts keyed by upper-case code."""
     counts = {code.lower(): total for code, total in counts.items() if code}
-    labels = sorted(
-        ((code, countries.name(code.upper())) for code in counts), key=lambda item: item[1]
-    )
+    labels = sorted(((code, country_name(code)) for code in counts), key=lambda item: item[1])
     labels += [
-        (code, countries.name(code.upper()))
+        (code, country_name(code))
         for code in filterset.selected_values("country")
         if code not in counts and code in COUNTRY_CODES
     ]

@@ -7,17 +7,19 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import SentencePart
 from newsroom.filters import (
-    COUNTRY_CHOICES,
+    COUNTRY_CODES,
     RECOGNISED_CHOICES,
     UNKNOWN_COUNTRY,
     UNKNOWN_ORGANIZATION,
     UNKNOWN_RECOGNISED,
     UNKNOWN_SENTENCE,
+    CodeListFilter,
     FacetedFilterSet,
     FreeTextFilter,
     ListFilterForm,
     count_by,
     count_each,
+    country_name,
     country_options,
     organization_label,
     organization_name,
@@ -56,9 +58,10 @@ class PersonFilter(FacetedFilterSet):
         empty_label=None,
         error_messages={"invalid_choice": UNKNOWN_RECOGNISED},
     )
-    country = django_filters.MultipleChoiceFilter(
+    country = CodeListFilter(
         label="Country",
-        choices=COUNTRY_CHOICES,
+        valid_values=COUNTRY_CODES,
+        label_of=country_name,
         method="filter_country",
         error_messages={"invalid_choice": UNKNOWN_COUNTRY},
     )
