@@ -183,7 +183,7 @@ class PersonQuerySet(models.QuerySet):
 
     def photos_on_public_pages(self):
         """{pk: stored photo name} of these people whose photo public pages show (public and
-        named): what withdraw_photos_no_longer_public() checks after a change made in bulk."""
+        named): what Person.save() and withdraw_photos_no_longer_public() check."""
         return dict(self.searchable().exclude(photo="").values_list("pk", "photo"))
 
     def unlinked(self):
@@ -378,13 +378,7 @@ class Person(models.Model):
         elsewhere, so its files are deleted rather than just no longer linked."""
         if self.pk is None or (self.is_public and self.name_status == self.NameStatus.NAMED):
             return None
-        return (
-            Person.objects.searchable()  # public and named: the pages that show the photo
-            .filter(pk=self.pk)
-            .exclude(photo="")
-            .values_list("photo", flat=True)
-            .first()
-        )
+        return Person.objects.filter(pk=self.pk).photos_on_public_pages().get(self.pk)
 
     @staticmethod
     def withdraw_photos_no_longer_public(shown_before):
