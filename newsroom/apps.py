@@ -1,4 +1,6 @@
-# The module, not the class: a class imported here would be taken as the "newsroom" app's config.
+from django.apps import AppConfig
+
+# The module, not the class: AdminConfig imported here would be taken as the app's config.
 from django.contrib.admin import apps as admin_apps
 
 
@@ -8,3 +10,14 @@ class NewsroomAdminConfig(admin_apps.AdminConfig):
     # Not the configuration of the "newsroom" app itself, even though it lives in its apps.py.
     default = False
     default_site = "newsroom.admin_site.NewsroomAdminSite"
+
+
+class NewsroomConfig(AppConfig):
+    name = "newsroom"
+
+    def ready(self):
+        # Any change readers may see makes the shared page cache fresh, from the admin, a
+        # management command or a shell alike.
+        from newsroom import page_cache
+
+        page_cache.connect_signals()

@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "newsroom.middleware.PermissionsPolicyMiddleware",
     # A database that is down or too slow gives a 503 page with Retry-After, not a 500.
     "newsroom.middleware.DatabaseUnavailableMiddleware",
+    # Whole public pages for anonymous readers from the shared cache, before any session or
+    # database work (newsroom/page_cache.py); a hit is served even while the database is down.
+    "newsroom.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -160,6 +163,22 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page cache (newsroom/page_cache.py): anonymous readers' pages, made fresh on every server by
+# any committed change. On by default with REDIS_URL only: each process's memory cache would not
+# hear of a change saved through another process (DJANGO_PAGE_CACHE=1 for a single process).
+NEWSROOM_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", bool(REDIS_URL))
+# How long a page is kept when nothing changes (changes make it fresh at once anyway).
+NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS") or "600")
+# Cache-Control of cached pages. Nothing can make a browser's or a CDN's copy fresh, so both are
+# short: a reader may see a page this much older than the site after a change.
+NEWSROOM_PAGE_CACHE_BROWSER_SECONDS = int(
+    os.environ.get("DJANGO_PAGE_CACHE_BROWSER_SECONDS") or "0"
+)
+NEWSROOM_PAGE_CACHE_CDN_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_CDN_SECONDS") or "30")
+# Changes to any model of these apps make every cached page fresh.
+NEWSROOM_PAGE_CACHE_APPS = {"newsroom", "people", "cases"}
+NEWSROOM_PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/healthz"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
