@@ -376,3 +376,18 @@ class Page(models.Model):
     @cached_property
     def body_html(self):
         return render_body(self.body)
+
+
+class ContentVersion(models.Model):
+    """The page cache's content version (newsroom/page_cache.py) where the cache is each
+    process's own memory: one row that every app process reads, so a change saved through one
+    process makes the pages of all of them fresh. With a shared cache (Redis) it lives there."""
+
+    version = models.JSONField()
+
+    class Meta:
+        # Written by the page cache only, never edited.
+        default_permissions = ()
+
+    def __str__(self):
+        return self.version.get("token", "")

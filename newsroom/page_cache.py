@@ -8,7 +8,8 @@ NEWSROOM_PAGE_CACHE_EXCLUDED_PATHS (/admin/, /healthz), responses other than 200
 response that sets a cookie, says private/no-store/no-cache, or varies on a header the key does
 not hold.
 
-Never stale: every key holds the content version, kept in the same cache. Any committed save or
+Never stale: every key holds the content version, kept in the same cache when it is shared
+(Redis), else in one database row (ContentVersion) that every process reads. Any committed save or
 delete of a model of NEWSROOM_PAGE_CACHE_APPS (newsroom, people, cases: models added later
 included) replaces it, so every server's next request renders afresh. The version also holds
 the publish times of scheduled stories (one query per change): once one passes, the version
@@ -16,14 +17,16 @@ reads differently, and cached pages stop being used at the moment the story goes
 date is part of the version too ("this year" figures).
 """
 
+import contextlib
 import hashlib
 import time
 import uuid
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
 from django.utils import timezone
@@ -65,28 +68,57 @@ def new_version():
     }
 
 
+def version_in_database():
+    """Whether the version lives in the database: a local-memory cache is each process's own,
+    and a version kept there would not hear of a change saved through another process."""
+    return isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache)
+
+
+def stored_version():
+    if version_in_database():
+        from newsroom.models import ContentVersion
+
+        return ContentVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    return cache.get(VERSION_KEY)
+
+
+def store_version(version, *, replace=True):
+    """Store a new version; with replace=False only when there is none (a bump committed
+    meanwhile wins over what a request read before it)."""
+    if version_in_database():
+        from newsroom.models import ContentVersion
+
+        # update() and get_or_create(): ContentVersion is left out of the models whose saves
+        # bump the version, and no signal is wanted here anyway.
+        if not replace or not ContentVersion.objects.filter(pk=1).update(version=version):
+            ContentVersion.objects.get_or_create(pk=1, defaults={"version": version})
+    elif replace:
+        cache.set(VERSION_KEY, version, None)
+    else:
+        cache.add(VERSION_KEY, version, None)
+
+
 def bump_content_version(**kwargs):
     """Make every cached page fresh, on every server sharing the cache."""
-    cache.set(VERSION_KEY, new_version(), None)
+    store_version(new_version())
 
 
 def content_version():
     """The version every page key holds now: the stored token, how many scheduled stories have
     gone public since it was stored, and today's date. Normally one cache read, no query.
     None when the cache cannot keep a version."""
-    version = cache.get(VERSION_KEY)
+    version = stored_version()
     if version is None:
-        # First request, or the entry was evicted. add(), not set(): a bump committed meanwhile
-        # wins over what this request read before it.
-        cache.add(VERSION_KEY, new_version(), None)
-        version = cache.get(VERSION_KEY)
+        # First request, or the entry was evicted.
+        store_version(new_version(), replace=False)
+        version = stored_version()
         if version is None:
             return None  # the cache keeps nothing (Redis down): pages are served uncached
     now = time.time()
     gone_public = sum(1 for moment in version["upcoming"] if moment <= now)
     if gone_public == len(version["upcoming"]) and gone_public and not version["complete"]:
         version = new_version()
-        cache.set(VERSION_KEY, version, None)
+        store_version(version)
         gone_public = sum(1 for moment in version["upcoming"] if moment <= now)
     return f"{version['token']}.{gone_public}.{timezone.now().date().isoformat()}"
 
@@ -114,10 +146,13 @@ def schedule_bump_for_m2m(sender, action, **kwargs):
 def models_covered():
     """Every model of NEWSROOM_PAGE_CACHE_APPS, many-to-many tables included: those added
     later too, since this runs once every model is loaded (AppConfig.ready)."""
+    from newsroom.models import ContentVersion
+
     return [
         model
         for label in sorted(settings.NEWSROOM_PAGE_CACHE_APPS)
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        if model is not ContentVersion  # the version itself
     ]
 
 
@@ -137,7 +172,13 @@ def connect_signals():
 
 
 def forget_content_version(**kwargs):
-    cache.delete(VERSION_KEY)
+    if version_in_database():
+        from newsroom.models import ContentVersion
+
+        with contextlib.suppress(DatabaseError):  # migrated back to before the table existed
+            ContentVersion.objects.filter(pk=1).delete()
+    else:
+        cache.delete(VERSION_KEY)
 
 
 def is_personal(request):
@@ -235,7 +276,11 @@ class PageCacheMiddleware:
         if is_excluded(request):
             return self.get_response(request)
 
-        version = content_version()  # read before rendering: see schedule_bump
+        try:
+            version = content_version()  # read before rendering: see schedule_bump
+        except DatabaseError:
+            # The database keeps the version and is down: the view's own error says so (503).
+            version = None
         if version is None:
             return self.get_response(request)
         key = page_key(request, version)

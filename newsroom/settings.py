@@ -165,9 +165,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # The page cache (newsroom/page_cache.py): anonymous readers' pages, made fresh on every server by
-# any committed change. On by default with REDIS_URL only: each process's memory cache would not
-# hear of a change saved through another process (DJANGO_PAGE_CACHE=1 for a single process).
-NEWSROOM_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", bool(REDIS_URL))
+# any committed change. Its version lives in Redis with REDIS_URL, else in the database, which
+# every process of a local-memory set-up shares (DJANGO_PAGE_CACHE=0 turns the cache off).
+NEWSROOM_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 # How long a page is kept when nothing changes (changes make it fresh at once anyway).
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS") or "600")
 # Cache-Control of cached pages. Nothing can make a browser's or a CDN's copy fresh, so both are

@@ -50,6 +50,13 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    """Pages render afresh in every test: most tests never commit, so their changes could not
+    make cached pages fresh. tests/test_page_cache.py turns the cache on, with real commits."""
+    settings.NEWSROOM_PAGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def temporary_media_root(settings, tmp_path):
     """Files a test stores (uploads, share images drawn by any page request) go to a folder of
     its own, never into the project's media folder."""

@@ -14,7 +14,7 @@ import time
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.test import Client
@@ -22,8 +22,8 @@ from django.urls import include, path
 from django.utils import timezone
 from reversion.models import Version
 
-from newsroom.models import Article, Correction
-from newsroom.page_cache import VERSION_KEY, models_covered
+from newsroom.models import Article, ContentVersion, Correction
+from newsroom.page_cache import models_covered, version_in_database
 from people.models import Person
 from tests.admin_forms import admin_url, form_data
 from tests.factories import ArticleFactory, PersonFactory
@@ -292,7 +292,7 @@ def test_a_version_evicted_from_the_cache_starts_a_new_one(reader):
     story = ArticleFactory(headline="Old headline")
     cached_page(reader, story.get_absolute_url())
     Article.objects.filter(pk=story.pk).update(headline="New headline")  # no signal
-    cache.delete(VERSION_KEY)
+    ContentVersion.objects.all().delete()  # as forget_content_version() does after a migration
     assert "New headline" in fresh_page(reader, story.get_absolute_url())
 
 
@@ -322,13 +322,27 @@ def test_an_unknown_host_is_a_400_not_a_cached_page(reader):
     assert "X-Page-Cache" not in response
 
 
-def test_the_page_cache_is_on_by_default_only_with_redis():
+def test_the_page_cache_is_on_by_default_and_can_be_turned_off():
     show = "print(s.NEWSROOM_PAGE_CACHE)"
-    assert settings_in_a_fresh_interpreter(show).stdout.strip() == "False"
+    assert settings_in_a_fresh_interpreter(show).stdout.strip() == "True"
     with_redis = settings_in_a_fresh_interpreter(show, REDIS_URL="redis://cache.internal:6379/1")
     assert with_redis.stdout.strip() == "True"
-    forced = settings_in_a_fresh_interpreter(show, DJANGO_PAGE_CACHE="1")
-    assert forced.stdout.strip() == "True"
+    turned_off = settings_in_a_fresh_interpreter(show, DJANGO_PAGE_CACHE="0")
+    assert turned_off.stdout.strip() == "False"
+
+
+def test_with_a_memory_cache_the_version_lives_in_the_database(reader):
+    """Each process has its own memory cache: the version every process reads is a row."""
+    assert version_in_database()
+    story = ArticleFactory(headline="Court hears the appeal")
+    cached_page(reader, story.get_absolute_url())
+    assert ContentVersion.objects.count() == 1
+    before = ContentVersion.objects.get().version["token"]
+    with transaction.atomic():
+        story.headline = "Court rejects the appeal"
+        story.save()
+    assert ContentVersion.objects.get().version["token"] != before
+    assert "Court rejects the appeal" in fresh_page(reader, story.get_absolute_url())
 
 
 def test_every_model_of_the_three_apps_makes_pages_fresh():

@@ -50,8 +50,9 @@ class Serve:
             for key, value in os.environ.items()
             if not key.startswith("DJANGO_") and key not in {"DATABASE_URL", "REDIS_URL"}
         }
+        self.database_url = f"sqlite:///{folder / 'db.sqlite3'}"
         env.update(
-            DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+            DATABASE_URL=self.database_url,
             DJANGO_STATIC_ROOT=str(folder / "static"),
             DJANGO_MEDIA_ROOT=str(folder / "media"),
             SERVE_PORT=str(self.port),
@@ -150,3 +151,33 @@ def test_make_serve_runs_the_demo_in_production_mode_with_hashed_compressed_stat
     status, _, body = served.get("/stories/")
     assert status == 200
     assert b"Traceback" not in body
+
+
+def test_make_serve_caches_pages_and_a_change_from_another_process_shows_at_once(served):
+    """Without Redis each gunicorn worker has its own memory cache; the content version lives in
+    the database, so a change saved by any other process (here `manage.py shell`) reaches both
+    workers' cached pages on the next request."""
+    for _ in range(4):  # enough requests for both workers to have the page cached
+        status, headers, body = served.get("/stories/")
+        assert status == 200
+    assert headers["X-Page-Cache"] == "hit"
+    assert b"A headline from another process" not in body
+
+    change = (
+        "from newsroom.models import Article; "
+        "story = Article.objects.published().first(); "
+        "story.headline = 'A headline from another process'; story.save()"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env["DATABASE_URL"] = served.database_url
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", change],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    for _ in range(4):  # every worker
+        status, _, body = served.get("/stories/")
+        assert status == 200
+        assert b"A headline from another process" in body
