@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -112,6 +113,20 @@ class CaseQuerySet(models.QuerySet):
             case=models.OuterRef("pk"), verdict__in=Defendant.DECIDED_VERDICTS
         )
         return self.filter(models.Exists(decided))
+
+    def recently_changed_first(self):
+        """Most recently changed first, as `last_changed`: the case's own record or one of its
+        public defendants (a verdict, a sentence), whichever changed last."""
+        latest_defendant_change = (
+            Defendant.objects.public()
+            .filter(case=models.OuterRef("pk"))
+            .order_by("-updated_at")
+            .values("updated_at")[:1]
+        )
+        last_changed = Greatest(
+            "updated_at", Coalesce(models.Subquery(latest_defendant_change), "updated_at")
+        )
+        return self.annotate(last_changed=last_changed).order_by("-last_changed", "-pk")
 
     def newest_verdict_first(self):
         """Newest verdict first; cases whose verdict date is not reported come after."""

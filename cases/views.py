@@ -11,6 +11,7 @@ class CaseListView(FilteredListMixin, FilterView):
     filterset_class = CaseFilter
     template_name = "cases/case_list.html"
     paginate_by = 20
+    feed_url_name = "cases:feed"
 
     def get_queryset(self):
         return Case.objects.published().newest_verdict_first().with_defendants().with_court()

@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
@@ -276,9 +277,20 @@ def shorten(text, length=40):
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+def filter_query_string(request):
+    """ "?organization=x&sentence=prison": the filters of the request without the page number
+    (for the feed of the same filters, which is not paginated), or "" when there is none."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return f"?{query.urlencode()}" if query else ""
+
+
 class FilteredListMixin:
     """For a FilterView: facets, active filters and the result count in the context; a repeated
-    page number is a bad address (404), as an invalid one is."""
+    page number is a bad address (404), as an invalid one is. With `feed_url_name`, the address
+    of the Atom feed of the same filters (`feed_url`), when they are valid."""
+
+    feed_url_name = None
 
     def paginate_queryset(self, queryset, page_size):
         if len(self.request.GET.getlist(self.page_kwarg)) > 1:
@@ -306,6 +318,8 @@ class FilteredListMixin:
             text_notices=filterset.text_notices(),
             result_count=paginator.count if paginator else len(context["object_list"]),
         )
+        if self.feed_url_name and valid:
+            context["feed_url"] = reverse(self.feed_url_name) + filter_query_string(self.request)
         return context
 
 

@@ -3,6 +3,10 @@ import secrets
 
 from django.utils.text import slugify
 
+# Addresses under /cases/, /people/... that are pages of their own (the feed of a list's
+# filters), so never a record's slug.
+RESERVED_SLUGS = frozenset({"feed"})
+
 
 def unique_slug(model, text, *, exclude_pk=None, max_length=80, hidden=None):
     """slugify(text), made unique in the model's table with a numeric suffix when taken.
@@ -19,7 +23,7 @@ def unique_slug(model, text, *, exclude_pk=None, max_length=80, hidden=None):
     hidden_slugs = set()
     if hidden is not None:
         hidden_slugs = set(taken.filter(pk__in=hidden.values("pk")).values_list("slug", flat=True))
-    taken = set(taken.values_list("slug", flat=True)) - hidden_slugs
+    taken = (set(taken.values_list("slug", flat=True)) - hidden_slugs) | RESERVED_SLUGS
     slug, suffix = base, 2
     while slug in taken:
         slug = f"{base[: max_length - len(str(suffix)) - 1]}-{suffix}"

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +107,24 @@ class PersonQuerySet(models.QuerySet):
         from cases.models import Defendant
 
         return self.filter(pk__in=Defendant.objects.public().sentenced_to(kinds).values("person"))
+
+    def recently_changed_first(self):
+        """Most recently changed first, as `last_changed`: the person's record, or one of their
+        public defendant records or its case (a verdict or sentence recorded), whichever
+        changed last."""
+        from cases.models import Defendant
+
+        latest_case_change = (
+            Defendant.objects.public()
+            .filter(person=models.OuterRef("pk"))
+            .annotate(changed=Greatest("updated_at", "case__updated_at"))
+            .order_by("-changed")
+            .values("changed")[:1]
+        )
+        last_changed = Greatest(
+            "updated_at", Coalesce(models.Subquery(latest_case_change), "updated_at")
+        )
+        return self.annotate(last_changed=last_changed).order_by("-last_changed", "-pk")
 
     def in_public_order(self):
         """Named people by surname (their sort name, "Begimbetov Abai"), then people whose name

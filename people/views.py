@@ -12,6 +12,7 @@ class PersonListView(FilteredListMixin, FilterView):
     filterset_class = PersonFilter
     template_name = "people/person_list.html"
     paginate_by = 50
+    feed_url_name = "people:feed"
 
     def get_queryset(self):
         return Person.objects.public().in_public_order().with_story_lines()
