@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     # One-time enrolment codes for a first authenticator app (issue_enrolment_code command).
     "django_otp.plugins.otp_static",
     "reversion",
+    # The read-only JSON API (newsroom/api/), its OpenAPI schema and self-hosted docs assets.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "newsroom",
     "people",
     "cases",
@@ -78,6 +82,8 @@ MIDDLEWARE = [
     # database); hashed names are cached for ever, files compressed for readers who accept it.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # /api/ only: CORS headers for reads, ETag and Last-Modified with 304 answers.
+    "newsroom.api.middleware.APIMiddleware",
     "newsroom.middleware.PermissionsPolicyMiddleware",
     # A database that is down or too slow gives a 503 page with Retry-After, not a 500.
     "newsroom.middleware.DatabaseUnavailableMiddleware",
@@ -262,6 +268,43 @@ AXES_HTTP_RESPONSE_CODE = 429
 # address; without this everyone signing in would share the proxy's address).
 NEWSROOM_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "newsroom.admin_site.client_address"
+
+# --- The read-only JSON API (newsroom/api/) --------------------------------------------------
+# Public data only: no session or other sign-in, so staff previews never show through it.
+# Requests per client address (the address as sign-in throttling counts it, see
+# NEWSROOM_TRUSTED_PROXY_COUNT) in Django's cache: "120/minute", "2000/hour" or "10/second".
+NEWSROOM_API_RATE_LIMIT = os.environ.get("NEWSROOM_API_RATE_LIMIT") or "120/minute"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["newsroom.api.throttling.AddressRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{os.environ.get('NEWSROOM_SITE_NAME', 'Newsroom')} API",
+    "DESCRIPTION": (
+        "Read-only public data: stories, people, organizations and cases with their "
+        "defendants, charges and sentences. The list endpoints take the same filter "
+        "parameters as the list pages. Dates keep their reported precision (2018, 2018-03 or "
+        "2018-03-15). People whose name is withheld or was not reported carry no name."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI from the site's own static files: nothing is loaded from elsewhere.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No schema validator badge: it would send the schema to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+    "ENUM_NAME_OVERRIDES": {
+        "SentencePartKindEnum": "cases.models.SentencePart.Kind",
+        "OrganizationKindEnum": "people.models.Organization.Kind",
+        "CaseStatusEnum": "cases.models.Case.Status",
+    },
+}
 
 # Two-factor sign-in (django-otp, TOTP apps): optional for staff; with DJANGO_REQUIRE_2FA=1, every
 # staff account must give an authenticator code to use the admin and staff previews, and adding a

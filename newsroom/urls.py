@@ -12,6 +12,7 @@ urlpatterns = [
     path("organizations/", include("people.organization_urls")),
     path("cases/", include("cases.urls")),
     path("", include("newsroom.ftm.urls")),
+    path("api/v1/", include("newsroom.api.urls")),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -57,6 +57,13 @@ def page_cache_off(settings):
 
 
 @pytest.fixture(autouse=True)
+def api_rate_limit_out_of_the_way(settings):
+    """Tests that fire many API requests (leaks, fuzzing) are not refused with a 429; the rate
+    limit's own tests (tests/test_api.py) set a small rate."""
+    settings.NEWSROOM_API_RATE_LIMIT = "1000000/minute"
+
+
+@pytest.fixture(autouse=True)
 def temporary_media_root(settings, tmp_path):
     """Files a test stores (uploads, share images drawn by any page request) go to a folder of
     its own, never into the project's media folder."""

@@ -9,6 +9,7 @@ import pytest
 from django.http import QueryDict
 
 from cases.filters import CaseFilter
+from newsroom.filters import CodeListFilter
 from people.filters import PersonFilter
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,19 @@ def test_no_filter_carries_a_long_list_of_choices(filterset_class):
     form = filterset_class(QueryDict("country=kz&country=by")).form
     assert form.is_valid(), form.errors
     assert form.cleaned_data["country"] == ["kz", "by"]
+
+
+@pytest.mark.parametrize("filterset_class", [CaseFilter, PersonFilter])
+def test_a_filter_set_shares_the_sets_of_valid_values_with_its_class(filterset_class):
+    """A FilterSet deep-copies its filters when built: the sets are shared, not copied."""
+    filterset = filterset_class(QueryDict("country=kz"))
+    for name, filter_ in filterset.filters.items():
+        if isinstance(filter_, CodeListFilter):
+            original = filterset_class.base_filters[name]
+            assert filter_ is not original
+            assert filter_.extra["valid_values"] is original.extra["valid_values"]
+    assert filterset.form.is_valid(), filterset.form.errors
+    assert filterset.form.cleaned_data["country"] == ["kz"]
 
 
 @pytest.mark.parametrize(

@@ -373,3 +373,76 @@ def test_searching_for_a_hidden_or_withheld_name_finds_nothing(client, hidden):
         assert response.status_code == 200, word
         assert f"0 results for “{word}”." in response.text
         assert response.context["total_count"] == 0, word
+
+
+# The API (issue 10): every endpoint is covered above through the resolver; its list endpoints
+# are also asked with every filter parameter, each given values that touch the hidden records.
+
+API_LISTS = {
+    "api:case-list": "cases.filters.CaseFilter",
+    "api:person-list": "people.filters.PersonFilter",
+}
+
+
+def test_the_leak_test_sees_every_api_endpoint():
+    for name in (
+        "api:root",
+        "api:schema",
+        "api:docs",
+        "api:story-list",
+        "api:story-detail",
+        "api:person-list",
+        "api:person-detail",
+        "api:organization-list",
+        "api:organization-detail",
+        "api:case-list",
+        "api:case-detail",
+    ):
+        assert name in PUBLIC_PATTERNS
+
+
+def api_filter_values(hidden, name):
+    """Values of one filter parameter that touch hidden records (or the records around them)."""
+    from cases.models import Case as CaseModel
+    from cases.models import SentencePart
+
+    return {
+        "organization": [hidden.hidden_organization.slug, hidden.organization.slug],
+        "charge": [hidden.hidden_charge.slug, hidden.public_charge.slug],
+        "sentence": list(SentencePart.Kind.values),
+        "min_years": ["0", "4,5"],
+        "max_years": ["5", "99"],
+        "status": [*CaseModel.Status.values, "imprisoned"],
+        "year": ["2024", "1911"],
+        "recognised": ["1"],
+        "country": ["kz"],
+        "q": hidden.search_words,
+    }[name]
+
+
+@pytest.mark.parametrize("name", sorted(API_LISTS))
+def test_no_api_filter_shows_anything_hidden(client, hidden, name):
+    from django.utils.module_loading import import_string
+
+    from tests.factories import ChargeFactory, DefendantChargeFactory
+
+    hidden.hidden_charge = ChargeFactory(description="Zorblat offence")
+    hidden.public_charge = ChargeFactory(description="Public offence")
+    for defendant in hidden.hidden_case.defendants.all():
+        DefendantChargeFactory(defendant=defendant, charge=hidden.hidden_charge)
+    for defendant in hidden.case.defendants.all():
+        DefendantChargeFactory(defendant=defendant, charge=hidden.public_charge)
+    forbidden = hidden.forbidden
+    filterset_class = import_string(API_LISTS[name])
+    found = 0
+    for parameter in filterset_class.base_filters:
+        for value in api_filter_values(hidden, parameter):
+            response = client.get(reverse(name), {parameter: value})
+            assert response.status_code in {200, 400}, (parameter, value)
+            assert_no_leak(response, forbidden, {parameter: value})
+            if response.status_code == 200:
+                found += response.json()["count"]
+    # Every parameter together, with public values.
+    together = {p: api_filter_values(hidden, p)[-1] for p in filterset_class.base_filters}
+    assert client.get(reverse(name), together).status_code in {200, 400}
+    assert found, "no filter found anything, so nothing was checked"
