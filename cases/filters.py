@@ -221,7 +221,7 @@ class CaseFilter(FacetedFilterSet):
         return queryset.filter(country__in=[code.upper() for code in codes])
 
     def filter_search(self, queryset, name, text):
-        return queryset.search(text)
+        return queryset.filter(pk__in=self.text_matches(text, lambda cases: cases.search(text)))
 
     def facets(self):
         base = self.queryset.prefetch_related(None)

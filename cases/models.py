@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce, Greatest
@@ -40,6 +40,32 @@ def format_term(minimum, maximum):
     if minimum < 12 or maximum % 12:
         return f"{minimum} to {maximum} months"
     return f"{format_months(minimum)} to {format_months(maximum)}"
+
+
+def search_condition(text):
+    """The condition of CaseQuerySet.search(), built once (the close names it looks up are
+    queries) and reusable on any queryset of cases."""
+    from people.close_names import close_person_ids
+    from people.names import search_terms
+
+    condition = models.Q()
+    close_ids = {}  # a word repeated is looked up once
+    for word in text.split():
+        word_condition = (
+            models.Q(title__icontains=word)
+            | models.Q(city__icontains=word)
+            | models.Q(summary__icontains=word)
+        )
+        terms = search_terms(word)
+        if terms:
+            key = tuple(terms)
+            if key not in close_ids:
+                close_ids[key] = close_person_ids(terms)
+            people = Person.objects.searchable().matching(terms, close_ids[key])
+            defendants = Defendant.objects.public().filter(person__in=people.values("pk"))
+            word_condition |= models.Q(pk__in=defendants.values("case"))
+        condition &= word_condition
+    return condition
 
 
 class CaseQuerySet(models.QuerySet):
@@ -174,7 +200,10 @@ class CaseQuerySet(models.QuerySet):
             .order_by()
             .values_list("organization_id", "person__defendants__case_id")
         )
-        pairs_sql, params = about.union(via_members).query.sql_with_params()
+        try:
+            pairs_sql, params = about.union(via_members).query.sql_with_params()
+        except EmptyResultSet:  # these cases are known to be none (an empty list of ids)
+            return {}
         with connections[self.db].cursor() as cursor:
             cursor.execute(
                 f"SELECT pairs.organization_id, COUNT(*) FROM ({pairs_sql}) pairs "
@@ -233,23 +262,9 @@ class CaseQuerySet(models.QuerySet):
 
     def search(self, text):
         """Free text: every word is in the title, city or summary, or in the name of a public,
-        named defendant (any spelling, see people.names). Withheld names never match."""
-        from people.names import search_terms
-
-        queryset = self
-        for word in text.split():
-            condition = (
-                models.Q(title__icontains=word)
-                | models.Q(city__icontains=word)
-                | models.Q(summary__icontains=word)
-            )
-            terms = search_terms(word)
-            if terms:
-                people = Person.objects.searchable().matching(terms)
-                defendants = Defendant.objects.public().filter(person__in=people.values("pk"))
-                condition |= models.Q(pk__in=defendants.values("case"))
-            queryset = queryset.filter(condition)
-        return queryset
+        named defendant (any spelling, or a letter off: see people.names and
+        people.close_names). Withheld names never match."""
+        return self.filter(search_condition(text))
 
 
 class Case(models.Model):
@@ -516,6 +531,15 @@ class DefendantQuerySet(models.QuerySet):
     def sentenced_in(self, year):
         """Defendants convicted in a case whose verdict date falls in the year."""
         return self.filter(verdict=Defendant.Verdict.CONVICTED, case__verdict_date__year=year)
+
+    def sentenced_counts(self, year):
+        """(convicted in the year, convicted with no verdict date): the figures of
+        sentenced_in() and sentenced_undated() in one aggregate query."""
+        totals = self.filter(verdict=Defendant.Verdict.CONVICTED).aggregate(
+            in_year=models.Count("pk", filter=models.Q(case__verdict_date__year=year)),
+            undated=models.Count("pk", filter=models.Q(case__verdict_date=None)),
+        )
+        return totals["in_year"], totals["undated"]
 
     def sentenced_undated(self):
         """Defendants convicted in a case whose verdict date was not reported: no yearly figure

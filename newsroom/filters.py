@@ -22,12 +22,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
+from django_filters.filters import FilterMethod
 
 from newsroom.text_queries import FreeTextField
 from people.models import Organization
 
 # ISO 3166-1 alpha-2 codes as the URLs carry them: lower case (django-countries stores upper).
 COUNTRY_CODES = frozenset(code.lower() for code, name in countries)
+# Free-text matches up to this many are listed by id in the facet queries (text_matches()).
+MATERIALISED_TEXT_MATCHES = 500
 UNKNOWN_ORGANIZATION = "No organization on this site has the address “%(value)s”."
 UNKNOWN_SENTENCE = "“%(value)s” is not a kind of sentence: choose one from the list."
 UNKNOWN_COUNTRY = "Enter a country as a two-letter ISO code in lower case, e.g. kz."
@@ -153,12 +156,34 @@ class ListFilterForm(forms.Form):
         return cleaned_data
 
 
+class FiltersCopiedShallowly(dict):
+    """A FilterSet's declared filters, of which each FilterSet gets its own copy. django-filters
+    deep-copies them, with their querysets, choices and messages, for each request (5 ms of a
+    case list); a shallow copy of each filter is enough: what a request sets on a filter (its
+    parent, model and form field) is set on the copy, and nothing changes what they share."""
+
+    def __deepcopy__(self, memo):
+        return {name: self.copy_filter(filter_) for name, filter_ in self.items()}
+
+    @staticmethod
+    def copy_filter(filter_):
+        copied = copy.copy(filter_)
+        if isinstance(filter_.filter, FilterMethod):
+            # The proxy to the FilterSet's method must find the copy's parent.
+            copied.filter = FilterMethod(copied)
+        return copied
+
+
 class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet that can filter by all but some of its filters (for facet counts), lists
     its active filters with links that remove each one, and describes its checkbox groups."""
 
     # Filters applied together by one method, in a filter_queryset() pass: name -> group name.
     grouped_filters = {}
+
+    @classmethod
+    def get_filters(cls):
+        return FiltersCopiedShallowly(super().get_filters())
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -172,6 +197,20 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         return self.filtered_without(queryset)
+
+    def text_matches(self, text, search):
+        """The ids of the rows of this list that `search(queryset)` keeps for a free-text
+        filter, found once per request however many facets are counted: a list of ids when
+        there are at most MATERIALISED_TEXT_MATCHES, so each facet filters by the list instead
+        of matching the text again, else the search as a subquery."""
+        found = getattr(self, "_text_matches", None)
+        if found is None:
+            found = self._text_matches = {}
+        if text not in found:
+            matches = search(self.queryset.prefetch_related(None).order_by()).values("pk")
+            ids = [row["pk"] for row in matches[: MATERIALISED_TEXT_MATCHES + 1]]
+            found[text] = ids if len(ids) <= MATERIALISED_TEXT_MATCHES else matches
+        return found[text]
 
     def filtered_without(self, queryset, *excluded):
         """The queryset filtered by every valid active filter except the excluded ones."""

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -14,14 +14,41 @@ from newsroom.rendering import render_body
 from newsroom.slugs import unique_slug
 
 
-def containing_every_word(queryset, words, fields):
-    """Rows in which each word appears (case-insensitive) in at least one of the fields."""
+def every_word_condition(words, fields):
+    """The condition that each word appears (case-insensitive) in at least one of the
+    fields."""
+    condition = models.Q()
     for word in words:
         any_field = models.Q()
         for field in fields:
             any_field |= models.Q(**{f"{field}__icontains": word})
-        queryset = queryset.filter(any_field)
-    return queryset
+        condition &= any_field
+    return condition
+
+
+def containing_every_word(queryset, words, fields):
+    """Rows in which each word appears (case-insensitive) in at least one of the fields."""
+    return queryset.filter(every_word_condition(words, fields))
+
+
+# PostgreSQL's full-text search of stories (English stemming), the headline weighing most.
+STORY_SEARCH_CONFIG = "english"
+
+
+def story_search_document():
+    from django.contrib.postgres.search import SearchVector
+
+    return (
+        SearchVector("headline", weight="A", config=STORY_SEARCH_CONFIG)
+        + SearchVector("standfirst", weight="B", config=STORY_SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=STORY_SEARCH_CONFIG)
+    )
+
+
+def story_search_query(words):
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(" ".join(words), config=STORY_SEARCH_CONFIG)
 
 
 # How the admin log records that a story was submitted for review (newsroom/workflow.py writes
@@ -92,8 +119,30 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def matching(self, words):
-        """Stories whose headline, standfirst or body contains every word (case-insensitive)."""
-        return containing_every_word(self, words, ["headline", "standfirst", "body"])
+        """Stories whose headline, standfirst or body contains every word (case-insensitive) in
+        any form: each word is cut to its stem first, so "sentences" finds "sentenced"
+        (newsroom/stemming.py)."""
+        from newsroom.stemming import stem
+
+        condition = every_word_condition(
+            [stem(word) for word in words], ["headline", "standfirst", "body"]
+        )
+        if words and connections[self.db].vendor == "postgresql":
+            # PostgreSQL's English stemmer as well ("activities" finds "activity").
+            return self.alias(search_document=story_search_document()).filter(
+                condition | models.Q(search_document=story_search_query(words))
+            )
+        return self.filter(condition)
+
+    def best_match_first(self, words):
+        """On PostgreSQL, the stories that match the words best first (SearchRank: a word in
+        the headline counts most), then newest first; elsewhere newest first."""
+        if not words or connections[self.db].vendor != "postgresql":
+            return self
+        from django.contrib.postgres.search import SearchRank
+
+        rank = SearchRank(story_search_document(), story_search_query(words))
+        return self.alias(search_rank=rank).order_by("-search_rank", *Article._meta.ordering, "pk")
 
 
 class Article(models.Model):

@@ -1,7 +1,10 @@
 """One public search over stories, people, organizations and cases.
 
 Names are matched through the one normalisation in people/names.py, applied to the stored names
-(the `search_name` columns) and to the query, so every spelling of a name finds the person.
+(the `search_name` columns) and to the query, so every spelling of a name finds the person; a
+name with one letter wrong, added or dropped finds them too, after the names that contain the
+query (people/close_names.py). Stories are matched by words in any form ("sentences" finds
+"sentenced": newsroom/stemming.py, and PostgreSQL's full-text search, which also ranks them).
 Stories and cases are matched word by word, case-insensitively, on their text; cities, like names,
 through the normalisation, so "Алматы" finds the cases in Almaty. Organizations are found by name,
 short name ("HRW", "ДВК") or any alternate name, all part of their `search_name`.
@@ -44,10 +47,14 @@ class SearchView(TemplateView):
             found_organizations = Organization.objects.public().matching(name_terms)
         # A name typed in any spelling also finds the stories and cases about that person or
         # organization, whose text may spell the name differently.
-        stories = Article.objects.published().filter(
-            Q(pk__in=Article.objects.matching(words).values("pk"))
-            | Q(pk__in=found_people.values("stories"))
-            | Q(pk__in=found_organizations.values("stories"))
+        stories = (
+            Article.objects.published()
+            .filter(
+                Q(pk__in=Article.objects.matching(words).values("pk"))
+                | Q(pk__in=found_people.values("stories"))
+                | Q(pk__in=found_organizations.values("stories"))
+            )
+            .best_match_first(words)
         )
         cases_in_city = Case.objects.none()
         if name_terms:
@@ -60,6 +67,9 @@ class SearchView(TemplateView):
             | Q(pk__in=cases_in_city.values("pk"))
         )
         # One line per person, as stories show them: organizations, case, sentence.
+        # Exact names first, then names within a letter of the query (people/close_names.py).
+        if name_terms:
+            found_people = found_people.closest_first(name_terms)
         people = found_people.with_story_lines()
         querysets = [
             ("stories", "Stories", stories),

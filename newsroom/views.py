@@ -18,14 +18,19 @@ def home(request):
     recent_verdicts = list(
         Case.objects.published().with_verdict().newest_verdict_first().with_defendants()[:5]
     )
+    # Each pair of figures in one aggregate query.
+    imprisoned_count, imprisoned_recognised_count = Person.objects.imprisoned_counts()
+    sentenced_this_year_count, sentenced_undated_count = (
+        Defendant.objects.public().sentenced_counts(this_year)
+    )
     context = {
         "stories": Article.objects.published()[:10],
-        "imprisoned_count": Person.objects.imprisoned().count(),
-        "imprisoned_recognised_count": Person.objects.imprisoned().recognised().count(),
+        "imprisoned_count": imprisoned_count,
+        "imprisoned_recognised_count": imprisoned_recognised_count,
         "this_year": this_year,
-        "sentenced_this_year_count": Defendant.objects.public().sentenced_in(this_year).count(),
+        "sentenced_this_year_count": sentenced_this_year_count,
         # The yearly figure cannot count these: the page says how many it leaves out.
-        "sentenced_undated_count": Defendant.objects.public().sentenced_undated().count(),
+        "sentenced_undated_count": sentenced_undated_count,
         "recent_verdicts": recent_verdicts,
         "recent_verdicts_include_undated": any(
             case.verdict_date is None for case in recent_verdicts

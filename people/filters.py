@@ -98,7 +98,9 @@ class PersonFilter(FacetedFilterSet):
         terms = search_terms(text)
         if not terms:
             return queryset.none()
-        return queryset.filter(pk__in=Person.objects.searchable().matching(terms).values("pk"))
+        return queryset.filter(
+            pk__in=self.text_matches(text, lambda people: people.searchable().matching(terms))
+        )
 
     def facets(self):
         base = self.queryset.prefetch_related(None)

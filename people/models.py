@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -24,19 +26,23 @@ class Script(models.TextChoices):
     OTHER = "other", "Other"
 
 
-def matching_every_term(queryset, terms):
-    """Rows whose search name or any alternate name contains every term (normalised, see
-    people/names.py). Each term is one uncorrelated subquery over the alternate names, which
-    the database runs once, and never one more join: the cost grows with the number of terms,
-    not with the number of names to the power of the terms."""
-    relation = queryset.model.alternate_names.rel
+def containing_every_term(model, terms):
+    """The condition that a row's search name or any alternate name contains every term
+    (normalised, see people/names.py). Each term is one uncorrelated subquery over the
+    alternate names, which the database runs once, and never one more join: the cost grows with
+    the number of terms, not with the number of names to the power of the terms."""
+    relation = model.alternate_names.rel
     names = relation.related_model.objects
+    condition = models.Q()
     for term in terms:
         by_alternate_name = names.filter(search_name__contains=term).values(relation.field.name)
-        queryset = queryset.filter(
-            models.Q(search_name__contains=term) | models.Q(pk__in=by_alternate_name)
-        )
-    return queryset
+        condition &= models.Q(search_name__contains=term) | models.Q(pk__in=by_alternate_name)
+    return condition
+
+
+def matching_every_term(queryset, terms):
+    """Rows whose search name or any alternate name contains every term."""
+    return queryset.filter(containing_every_term(queryset.model, terms))
 
 
 def surname_first(name):
@@ -71,6 +77,17 @@ class PersonQuerySet(models.QuerySet):
             sentence_parts__kind=SentencePart.Kind.PRISON,
         )
         return self.public().filter(pk__in=serving.values("person"))
+
+    def imprisoned_counts(self):
+        """(how many are imprisoned(), how many of those are also recognised()), in one
+        aggregate query."""
+        totals = self.imprisoned().aggregate(
+            total=models.Count("pk"),
+            recognised=models.Count(
+                "pk", filter=models.Q(pk__in=Recognition.objects.public().values("person"))
+            ),
+        )
+        return totals["total"], totals["recognised"]
 
     def recognised(self):
         """People a named organization recognises as a political prisoner or as persecuted for
@@ -195,9 +212,26 @@ class PersonQuerySet(models.QuerySet):
             ),
         )
 
-    def matching(self, terms):
-        """People whose name, native name or any alternate name contains every search term."""
-        return matching_every_term(self, terms)
+    def matching(self, terms, close_ids=None):
+        """People whose name, native name or any alternate name contains every search term, or
+        (for a searchable person) is within one letter of it: "Losick" finds Losik (see
+        people/close_names.py). The close names are looked up here, once, unless the caller
+        already has them (`close_ids`, from close_person_ids(terms))."""
+        from people.close_names import close_person_ids
+
+        close = close_person_ids(terms) if close_ids is None else close_ids
+        condition = containing_every_term(Person, terms)
+        if close:
+            condition |= models.Q(pk__in=sorted(close))
+        return self.filter(condition)
+
+    def closest_first(self, terms):
+        """Names that contain every term first, then the close ones; by name within each."""
+        exact = models.Case(
+            models.When(containing_every_term(Person, terms), then=models.Value(0)),
+            default=models.Value(1),
+        )
+        return self.alias(closeness=exact).order_by("closeness", "name", "pk")
 
     def photos_on_public_pages(self):
         """{pk: stored photo name} of these people whose photo public pages show (public and
@@ -837,3 +871,13 @@ class Designation(models.Model):
         if self.revoked_on:
             text += f"; lifted {self.revoked_on.display()}"
         return text
+
+
+@receiver(post_migrate)
+def keep_sqlite_name_trigrams(sender, using, **kwargs):
+    """Remake the SQLite trigram index of names after every migrate (a migration that alters
+    a table on SQLite copies it and drops its triggers)."""
+    from people.close_names import ensure_sqlite_trigram_index
+
+    if sender.label == "people":
+        ensure_sqlite_trigram_index(connections[using])
