@@ -222,7 +222,7 @@ class SentencePartInline(StackedInlineBase):
     extra = 1
     fields = [
         ("kind", "term", "regime"),
-        ("hours_per_year", "fine_amount", "fine_currency"),
+        ("hours_per_year", "fine_amount", "fine_unit", "fine_currency"),
         "conditions",
     ]
 
@@ -281,7 +281,7 @@ class SentencePartAdmin(PublicViaParentMixin, PreloadedAutocompleteMixin, Histor
     fields = [
         "defendant",
         ("kind", "term", "regime"),
-        ("hours_per_year", "fine_amount", "fine_currency"),
+        ("hours_per_year", "fine_amount", "fine_unit", "fine_currency"),
         "conditions",
     ]
 

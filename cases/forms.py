@@ -85,15 +85,6 @@ def read_sentence(text, country):
     except ParseError as error:
         raise ValidationError(error.message, code="sentence") from None
     for penalty in sentence.parts:
-        if penalty.fine_unit:
-            raise ValidationError(
-                gettext(
-                    "A fine in base units or MRP cannot be stored yet: give the amount in a "
-                    "currency (“a fine of 50000 KZT”), or write “a fine” and put the amount "
-                    "in the defendant's notes."
-                ),
-                code="sentence",
-            )
         try:
             SentencePart(**penalty.field_values()).full_clean(exclude=["defendant"])
         except ValidationError as error:
@@ -583,6 +574,7 @@ class SentencePartForm(PreloadedAutocompleteForm):
             "regime",
             "hours_per_year",
             "fine_amount",
+            "fine_unit",
             "fine_currency",
             "conditions",
         ]

@@ -756,6 +756,15 @@ class PrisonRegime(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class FineUnit(models.TextChoices):
+    """What a fine is counted in: money (with fine_currency), or an indexed unit that courts
+    of the region use instead of money."""
+
+    CURRENCY = "", _("Currency (ISO code)")
+    MRP = "mrp", _("MRP (Kazakhstan's monthly calculation index)")
+    BASE_UNIT = "base_unit", _("Base units (Belarus)")
+
+
 class SentencePart(models.Model):
     """One penalty of a sentence; a sentence of several penalties has several parts."""
 
@@ -790,6 +799,13 @@ class SentencePart(models.Model):
     )
     fine_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     fine_currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. KZT.")
+    fine_unit = models.CharField(
+        _("fine counted in"),
+        max_length=10,
+        choices=FineUnit.choices,
+        blank=True,
+        help_text=_("A currency (then give its code), or MRP or base units (then no currency)."),
+    )
     regime = models.CharField(
         _("prison regime"),
         max_length=12,
@@ -827,8 +843,19 @@ class SentencePart(models.Model):
         return self.describe()
 
     def clean(self):
-        if self.fine_amount is not None and not self.fine_currency:
+        if self.fine_unit and self.fine_currency:
+            raise ValidationError(
+                {"fine_currency": _("A fine in MRP or base units has no currency: clear it.")}
+            )
+        if self.fine_amount is not None and not self.fine_currency and not self.fine_unit:
             raise ValidationError({"fine_currency": "Give the currency of the fine."})
+
+    def fine_unit_label(self):
+        """What the amount is counted in, as a reader says it: "KZT", "MRP", "base units"."""
+        return {
+            FineUnit.MRP: "MRP",
+            FineUnit.BASE_UNIT: _("base units"),
+        }.get(self.fine_unit, self.fine_currency)
 
     def describe_penalty(self):
         """The penalty without its conditions: "restricted freedom, 1 to 2 years"."""
@@ -839,7 +866,7 @@ class SentencePart(models.Model):
 
     def summary_key(self):
         """Parts with the same key read the same in a sentence summary (cases/summaries.py)."""
-        amount = (self.fine_amount, self.fine_currency)
+        amount = (self.fine_amount, self.fine_currency, self.fine_unit)
         return (self.kind, self.term_min_months, self.term_max_months, self.hours_per_year, amount)
 
     def describe(self):
@@ -857,7 +884,7 @@ class SentencePart(models.Model):
                 text += f" for {term}"
         elif self.kind == Kind.FINE:
             if self.fine_amount is not None:
-                text = f"fine of {self.fine_amount:,.0f} {self.fine_currency}"
+                text = f"fine of {self.fine_amount:,.0f} {self.fine_unit_label()}"
             else:
                 text = "fine, amount not reported"
         else:

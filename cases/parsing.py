@@ -57,7 +57,7 @@ class Penalty:
     regime: str = ""
     conditions: str = ""
     # A fine counted in an indexed unit rather than money: "base_unit" (Belarus's base value),
-    # "mrp" (Kazakhstan's monthly calculation index). SentencePart has no field for it yet.
+    # "mrp" (Kazakhstan's monthly calculation index); SentencePart.fine_unit.
     fine_unit: str = ""
 
     @classmethod
@@ -70,14 +70,14 @@ class Penalty:
             hours_per_year=row.hours_per_year,
             fine_amount=row.fine_amount,
             fine_currency=row.fine_currency or "",
+            fine_unit=getattr(row, "fine_unit", "") or "",
             regime=row.regime or "",
             conditions=row.conditions or "",
         )
 
     def field_values(self):
         """{SentencePart field: value}, to create or update a row."""
-        names = [name for name in self.__dataclass_fields__ if name != "fine_unit"]
-        return {name: getattr(self, name) for name in names}
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 @dataclass
@@ -591,7 +591,8 @@ def write_penalty(penalty):
         else:
             amount = penalty.fine_amount
             amount = amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount
-            text = f"a fine of {amount} {penalty.fine_currency}"
+            unit = {"mrp": "MRP", "base_unit": "base units"}.get(penalty.fine_unit)
+            text = f"a fine of {amount} {unit or penalty.fine_currency}"
     elif kind == SUSPENDED:
         text = f"suspended sentence of {term}" if term else "suspended sentence"
     elif kind in {RESTRICTED_FREEDOM, COMPULSORY_LABOUR, HOUSE_ARREST, PROBATION}:

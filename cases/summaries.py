@@ -69,7 +69,7 @@ def penalty_phrase(part):
         amount = f"{part.fine_amount:,.0f}"
         return _("a fine of %(amount)s %(currency)s") % {
             "amount": amount,
-            "currency": part.fine_currency,
+            "currency": part.fine_unit_label(),
         }
     with_term, without_term = {
         Kind.RESTRICTED_FREEDOM: (_("%(term)s of restricted freedom"), _("restricted freedom")),

@@ -13,6 +13,7 @@ import datetime
 import math
 import re
 import secrets
+from functools import partial
 
 import qrcode
 import qrcode.image.svg
@@ -201,7 +202,10 @@ class NewsroomAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         """The admin home page, led by the stories waiting for an editor and the scheduled ones
         (templates/admin/index.html)."""
-        return super().index(request, {**self.review_queue(request), **(extra_context or {})})
+        from newsroom.imports.views import may_import
+
+        extra = {**self.review_queue(request), "may_import": may_import(request.user)}
+        return super().index(request, {**extra, **(extra_context or {})})
 
     def review_queue(self, request):
         # Imported here: this module is loaded while the admin app starts.
@@ -224,8 +228,15 @@ class NewsroomAdminSite(admin.AdminSite):
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_urls(self):
+        from newsroom.imports.views import import_view
+
         return [
             path("two-factor/", self.two_factor_setup, name="two_factor_setup"),
+            path(
+                "import/",
+                self.admin_view(partial(import_view, admin_site=self)),
+                name="import_records",
+            ),
             *super().get_urls(),
         ]
 

@@ -213,3 +213,64 @@ class PartialDateInYear(models.Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} BETWEEN %s AND %s", [*lhs_params, self.rhs * 10000, self.rhs * 10000 + 1231]
+
+
+# Month names as reports write them: English, and Russian in the nominative ("март 2018") and
+# the genitive that follows a day ("14 марта 2018").
+MONTH_NAMES = {
+    **{calendar.month_name[number].lower(): number for number in range(1, 13)},
+    **{calendar.month_abbr[number].lower(): number for number in range(1, 13)},
+    "sept": 9,
+    **{
+        name: number
+        for number, forms in enumerate(
+            [
+                ("январь", "января"),
+                ("февраль", "февраля"),
+                ("март", "марта"),
+                ("апрель", "апреля"),
+                ("май", "мая"),
+                ("июнь", "июня"),
+                ("июль", "июля"),
+                ("август", "августа"),
+                ("сентябрь", "сентября"),
+                ("октябрь", "октября"),
+                ("ноябрь", "ноября"),
+                ("декабрь", "декабря"),
+            ],
+            start=1,
+        )
+        for name in forms
+    },
+}
+DOTTED_DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+WORDS_DATE_RE = re.compile(r"^(?:(\d{1,2})\s+)?([^\W\d_]+)\.?\s+(\d{4})(?:\s*(?:г\.?|года?))?$")
+
+
+def parse_reported_date(text):
+    """A date as a spreadsheet or report writes it -> PartialDate at exactly the precision
+    given: "2018", "2018-03", "2018-03-14", "14.03.2018", "4.7.2021" (day first),
+    "22 November 2013", "March 2018", "март 2018", "14 марта 2018". Anything else, and a date
+    that does not exist (2018-02-30), raises ValueError: never a guess."""
+    from django.utils.translation import gettext
+
+    cleaned = " ".join((text or "").replace("\u00a0", " ").split()).strip()
+    if not cleaned:
+        raise ValueError(gettext("The date is empty."))
+    if PARTIAL_DATE_RE.match(cleaned):
+        return PartialDate.parse(cleaned)
+    match = DOTTED_DATE_RE.match(cleaned)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        return PartialDate(year, month, day)
+    match = WORDS_DATE_RE.match(cleaned.lower())
+    if match and match.group(2) in MONTH_NAMES:
+        day, month_name, year = match.groups()
+        return PartialDate(int(year), MONTH_NAMES[month_name], int(day) if day else None)
+    raise ValueError(
+        gettext(
+            "Could not read the date “%(text)s”: write 2018, 2018-03, 2018-03-14, 14.03.2018, "
+            "22 November 2013 or 14 марта 2018."
+        )
+        % {"text": cleaned}
+    )

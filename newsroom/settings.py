@@ -5,6 +5,7 @@ With DJANGO_DEBUG=0 it refuses to start unless a real secret key and allowed hos
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
     "newsroom",
     "people",
     "cases",
+    # Imports of spreadsheets and JSON (issue 12): where each imported record came from.
+    "newsroom.imports",
 ]
 
 MIDDLEWARE = [
@@ -368,3 +371,10 @@ EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 # Seconds before a mail server that does not answer is given up (the save still succeeds).
 EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT") or "10")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL") or "newsroom@localhost"
+
+# Imports (newsroom/imports): the largest file accepted, and where uploaded files wait between
+# the admin's preview and confirm steps (never under MEDIA_ROOT, so never at a public URL).
+NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+NEWSROOM_IMPORT_UPLOAD_DIR = os.environ.get(
+    "NEWSROOM_IMPORT_UPLOAD_DIR", os.path.join(tempfile.gettempdir(), "newsroom-imports")
+)

@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
@@ -14,7 +17,9 @@ from newsroom.workflow import (
     PublicViaParentMixin,
     PublishActionsMixin,
     PublishLinkedRecordsMixin,
+    can_publish,
 )
+from people.merging import MergeRefused, merge_people, merge_refusal
 from people.models import (
     Designation,
     Membership,
@@ -22,6 +27,7 @@ from people.models import (
     OrganizationName,
     Person,
     PersonName,
+    PersonRedirect,
     Recognition,
 )
 from people.names import search_terms
@@ -68,6 +74,19 @@ class PersonNameInline(admin.TabularInline):
     fields = ["name", "script", "language"]
 
 
+class PersonRedirectInline(admin.TabularInline):
+    """The addresses of people merged into this one (people/merging.py), which lead here."""
+
+    model = PersonRedirect
+    extra = 0
+    fields = ["old_slug", "created_at"]
+    readonly_fields = ["old_slug", "created_at"]
+    verbose_name_plural = gettext_lazy("addresses of people merged into this one")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class PersonMembershipInline(StackedInlineBase):
     model = Membership
     fk_name = "person"
@@ -110,7 +129,7 @@ class PersonAdmin(
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["stories"]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [PersonNameInline, PersonMembershipInline, RecognitionInline]
+    inlines = [PersonNameInline, PersonMembershipInline, RecognitionInline, PersonRedirectInline]
     fieldsets = [
         (
             None,
@@ -122,8 +141,57 @@ class PersonAdmin(
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    actions = ["publish_selected", "unpublish_selected", "merge_two_people"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_link_labels()
+
+    def has_merge_permission(self, request):
+        """Editors only: a merge deletes a record and may make what was hidden public."""
+        return can_publish(request.user, Person) and request.user.has_perm("people.delete_person")
+
+    @admin.action(description=gettext_lazy("Merge the two selected people"), permissions=["merge"])
+    def merge_two_people(self, request, queryset):
+        """A page to choose which record survives; posted back, the merge (people/merging.py)."""
+        people = list(queryset.order_by("pk")[:3])
+        if len(people) != 2:
+            self.message_user(
+                request, gettext("Select exactly two people to merge."), messages.ERROR
+            )
+            return None
+        if request.POST.get("survivor"):
+            survivor = next((p for p in people if str(p.pk) == request.POST["survivor"]), None)
+            if survivor is None:
+                self.message_user(request, gettext("Choose which record to keep."), messages.ERROR)
+                return None
+            loser = people[1] if survivor is people[0] else people[0]
+            try:
+                comment = merge_people(survivor, loser, user=request.user)
+            except MergeRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return None
+            self.log_change(request, survivor, comment)
+            self.message_user(request, comment, messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:people_person_change", args=[survivor.pk]))
+        counts = {
+            person.pk: {
+                "defendants": person.defendants.count(),
+                "memberships": person.memberships.count(),
+                "recognitions": person.recognitions.count(),
+                "alternate_names": person.alternate_names.count(),
+                "stories": person.stories.count(),
+            }
+            for person in people
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Merge two people"),
+            "opts": self.model._meta,
+            "people": [(person, counts[person.pk]) for person in people],
+            "refusal": merge_refusal(people[0], people[1]),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/people/person/merge.html", context)
 
     @admin.display(description=gettext_lazy("person"), ordering="name")
     def admin_label(self, person):

@@ -881,3 +881,34 @@ def keep_sqlite_name_trigrams(sender, using, **kwargs):
 
     if sender.label == "people":
         ensure_sqlite_trigram_index(connections[using])
+
+
+class PersonRedirect(models.Model):
+    """The address of a person merged into another (people/merging.py): the person page at
+    `old_slug` answers 301 to the survivor's, when that reveals nothing (see `target`)."""
+
+    old_slug = models.SlugField(max_length=100, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("address of a merged person")
+        verbose_name_plural = _("addresses of merged people")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.person.slug}"
+
+    @classmethod
+    def target(cls, slug):
+        """The person whose page a merged-away address leads to, or None. Only an address that
+        was made from a name leads anywhere, and only to a public, named survivor: a neutral
+        address (of a withheld or unnamed person, or one never public) would tie that record to
+        the survivor's name, and a named address to a withheld survivor would name them."""
+        from newsroom.slugs import is_neutral_slug
+
+        if is_neutral_slug(slug, "person"):
+            return None
+        redirect = cls.objects.filter(old_slug=slug).select_related("person").first()
+        if redirect is None:
+            return None
+        return Person.objects.searchable().filter(pk=redirect.person_id).first()

@@ -1,3 +1,4 @@
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
@@ -5,7 +6,7 @@ from cases.models import Case
 from newsroom.filters import FilteredListMixin
 from newsroom.preview import StaffPreviewMixin
 from people.filters import PersonFilter
-from people.models import Organization, Person
+from people.models import Organization, Person, PersonRedirect
 
 
 class PersonListView(FilteredListMixin, FilterView):
@@ -19,6 +20,16 @@ class PersonListView(FilteredListMixin, FilterView):
 
 
 class PersonDetailView(StaffPreviewMixin, DetailView):
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # The address of a person merged into another (PersonRedirect.target's rules).
+            survivor = PersonRedirect.target(kwargs["slug"])
+            if survivor is None:
+                raise
+            return HttpResponsePermanentRedirect(survivor.get_absolute_url())
+
     def get_queryset(self):
         return Person.objects.public().with_details()
 

@@ -221,7 +221,6 @@ def test_a_bad_sentence_is_a_form_error_and_nothing_is_stored(editor_client, cou
         ("charges_for_all", "Art. 228 smuggling", "Could not read “Art. 228 smuggling”"),
         ("sentence_for_all", "life imprisonment", "Could not read “life”"),
         ("unnamed_sentence", "2 years of restricted freedom", "Say how many defendants"),
-        ("defendants-0-sentence", "a fine of 50 base units", "base units or MRP"),
         ("defendants-1-sentence", "3 years", "say which penalty"),
         ("defendants-2-sentence", "99999 years in prison", "too large to be stored"),
     ],
@@ -564,3 +563,26 @@ def test_the_same_new_name_typed_in_two_rows_is_a_form_error(editor_client, cour
     assert response.status_code == 200
     assert "is typed twice" in response.content.decode()
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "shown"),
+    [
+        ("a fine of 50 base units", "base_unit", "fine of 50 base units"),
+        ("штраф 100 МРП", "mrp", "fine of 100 MRP"),
+    ],
+)
+def test_a_fine_in_base_units_or_mrp_is_stored_in_its_unit(editor_client, text, unit, shown):
+    """The case form stores a fine counted in base units or MRP truthfully, without a currency,
+    and shows it back as text that reads back the same."""
+    defendant = DefendantFactory(case=CaseFactory(country="KZ"))
+    case = defendant.case
+    data = form_data(editor_client.get(admin_url(Case, "change", case.pk)), FORM)
+    data["defendants-0-sentence"] = text
+    response = editor_client.post(admin_url(Case, "change", case.pk), data)
+    assert response.status_code == 302
+    part = defendant.sentence_parts.get()
+    assert (part.kind, part.fine_unit, part.fine_currency) == ("fine", unit, "")
+    assert part.describe() == shown
+    data = form_data(editor_client.get(admin_url(Case, "change", case.pk)), FORM)
+    assert data["defendants-0-sentence"].startswith("a fine of ")
