@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("organizations/", include("people.organization_urls")),
     path("cases/", include("cases.urls")),
+    path("statistics/", include("newsroom.statistics.urls")),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -9,6 +9,7 @@ from cases.models import Case, Defendant
 from newsroom.models import Article, Page
 from newsroom.preview import StaffPreviewMixin
 from newsroom.share_images import stored_share_image
+from newsroom.statistics.figures import in_prison_now
 from people.models import Person
 
 
@@ -18,9 +19,13 @@ def home(request):
     recent_verdicts = list(
         Case.objects.published().with_verdict().newest_verdict_first().with_defendants()[:5]
     )
+    # Certainly in prison today, and "may be" (a release window that straddles today or cannot
+    # be worked out, cases/release.py): the count /statistics/ and organization pages give.
+    imprisoned_count, maybe_imprisoned_count = in_prison_now(Case.objects.published())
     context = {
         "stories": Article.objects.published()[:10],
-        "imprisoned_count": Person.objects.imprisoned().count(),
+        "imprisoned_count": imprisoned_count,
+        "maybe_imprisoned_count": maybe_imprisoned_count,
         "imprisoned_recognised_count": Person.objects.imprisoned().recognised().count(),
         "this_year": this_year,
         "sentenced_this_year_count": Defendant.objects.public().sentenced_in(this_year).count(),
