@@ -200,6 +200,8 @@ def create_rows(args):
                 )
             )
         SentencePart.objects.bulk_create(parts, batch_size=batch)
+        # bulk_create sends no signal: work out the stored release windows (issue 11) in bulk.
+        Defendant.objects.refresh_release_bounds(batch_size=batch)
     print(
         f"built {args.people:,} people and {args.cases:,} cases "
         f"in {time.perf_counter() - started:.0f} s"
@@ -250,6 +252,10 @@ def pages():
         for label, path in [("people list", "/people/"), ("case list", "/cases/")]:
             yield f"{label}, q of {words} words", f"{path}?q={query}"
         yield f"search, {words} words", f"/search/?q={query}"
+    yield "statistics", "/statistics/"
+    yield "statistics, organization", f"/statistics/?organization={big_organization.slug}"
+    yield "statistics, 2020 prison", "/statistics/?year=2020&sentence=prison"
+    yield "statistics CSV, sentences", "/statistics/sentences.csv"
     yield "feed", "/feeds/stories/"
     yield "sitemap", "/sitemap.xml"
 

@@ -52,10 +52,17 @@ class DefendantInline(StackedInlineBase):
             },
         ),
         (
-            _("Arrest, release and place in the list"),
+            _("Arrest, term, release and place in the list"),
             # One field a line: a collapsed fieldset opens when one of them has an error.
             {
-                "fields": ["arrest_date", "release_date", "release_reason", "position"],
+                "fields": [
+                    "arrest_date",
+                    "term_counted_from",
+                    "term_start_date",
+                    "release_date",
+                    "release_reason",
+                    "position",
+                ],
                 "classes": ["collapse"],
             },
         ),
@@ -254,6 +261,8 @@ class DefendantAdmin(
         "in_absentia",
         "plea",
         "arrest_date",
+        "term_counted_from",
+        "term_start_date",
         "release_date",
         "release_reason",
         "notes",

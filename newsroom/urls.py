@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("", include("newsroom.ftm.urls")),
     path("api/v1/", include("newsroom.api.urls")),
+    path("statistics/", include("newsroom.statistics.urls")),
     path(
         "sitemap.xml",
         sitemap_views.index,

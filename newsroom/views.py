@@ -9,6 +9,7 @@ from cases.models import Case, Defendant
 from newsroom.models import Article, Page
 from newsroom.preview import StaffPreviewMixin
 from newsroom.share_images import stored_share_image
+from newsroom.statistics.figures import in_prison_now
 from people.models import Person
 
 
@@ -18,14 +19,18 @@ def home(request):
     recent_verdicts = list(
         Case.objects.published().with_verdict().newest_verdict_first().with_defendants()[:5]
     )
-    # Each pair of figures in one aggregate query.
-    imprisoned_count, imprisoned_recognised_count = Person.objects.imprisoned_counts()
+    # Certainly in prison today, and "may be" (a release window that straddles today or cannot
+    # be worked out, cases/release.py): the count /statistics/ and organization pages give.
+    imprisoned_count, maybe_imprisoned_count = in_prison_now(Case.objects.published())
+    _, imprisoned_recognised_count = Person.objects.imprisoned_counts()
+    # Both figures in one aggregate query.
     sentenced_this_year_count, sentenced_undated_count = (
         Defendant.objects.public().sentenced_counts(this_year)
     )
     context = {
         "stories": Article.objects.published()[:10],
         "imprisoned_count": imprisoned_count,
+        "maybe_imprisoned_count": maybe_imprisoned_count,
         "imprisoned_recognised_count": imprisoned_recognised_count,
         "this_year": this_year,
         "sentenced_this_year_count": sentenced_this_year_count,

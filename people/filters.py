@@ -29,6 +29,13 @@ from newsroom.filters import (
 from people.models import Organization, Person
 from people.names import search_terms
 
+# In prison now: certainly, or possibly (a release window that straddles today, or one that
+# cannot be worked out): cases/release.py.
+STATUS_CHOICES = [
+    ("imprisoned", "In prison now"),
+    ("maybe_imprisoned", gettext_lazy("May be in prison now")),
+]
+
 
 class PersonFilter(FacetedFilterSet):
     organization = django_filters.ModelMultipleChoiceFilter(
@@ -46,10 +53,14 @@ class PersonFilter(FacetedFilterSet):
     )
     status = django_filters.ChoiceFilter(
         label="Status",
-        choices=[("imprisoned", "In prison now")],
+        choices=STATUS_CHOICES,
         method="filter_status",
         empty_label=None,
-        error_messages={"invalid_choice": "The only status to filter by is “imprisoned”."},
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "The statuses to filter by are “imprisoned” and “maybe_imprisoned”."
+            )
+        },
     )
     recognised = django_filters.ChoiceFilter(
         label=gettext_lazy("Recognition"),
@@ -86,6 +97,8 @@ class PersonFilter(FacetedFilterSet):
         return queryset.sentenced_to(kinds)
 
     def filter_status(self, queryset, name, status):
+        if status == "maybe_imprisoned":
+            return queryset.maybe_imprisoned()
         return queryset.imprisoned()
 
     def filter_recognised(self, queryset, name, value):
@@ -113,7 +126,10 @@ class PersonFilter(FacetedFilterSet):
         sentence_counts = self.filtered_without(base, "sentence").count_per_sentence_kind()
         status_counts = count_each(
             self.filtered_without(base, "status"),
-            {"imprisoned": Q(pk__in=Person.objects.imprisoned())},
+            {
+                "imprisoned": Q(pk__in=Person.objects.imprisoned()),
+                "maybe_imprisoned": Q(pk__in=Person.objects.maybe_imprisoned()),
+            },
         )
         recognised_counts = count_each(
             self.filtered_without(base, "recognised"),
@@ -123,7 +139,7 @@ class PersonFilter(FacetedFilterSet):
         return {
             "organization": organization_options(self, organizations, organization_counts),
             "sentence": self.options("sentence", SentencePart.Kind.choices, sentence_counts),
-            "status": self.options("status", [("imprisoned", "In prison now")], status_counts),
+            "status": self.options("status", STATUS_CHOICES, status_counts),
             "recognised": self.options("recognised", RECOGNISED_CHOICES, recognised_counts),
             "country": country_options(self, country_counts),
         }

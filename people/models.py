@@ -4,6 +4,7 @@ from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -62,20 +63,14 @@ class PersonQuerySet(models.QuerySet):
         matched, so searching for it finds nothing)."""
         return self.public().filter(name_status=Person.NameStatus.NAMED)
 
-    def imprisoned(self):
-        """Public people serving a prison term now, as far as the data tells: convicted in
-        person (not in absentia) in a published case, with a prison part in the sentence, and
-        no release recorded (neither a date nor a reason)."""
-        # Imported here because cases.models imports this module.
-        from cases.models import Defendant, SentencePart
+    def imprisoned(self, day=None):
+        """Public people certainly in prison on the day (today by default), by the release
+        windows of their public defendant records (cases/release.py): convicted in person (not
+        in absentia), a prison term that certainly began and cannot have ended yet."""
+        from cases.models import Defendant
 
-        serving = Defendant.objects.public().filter(
-            verdict=Defendant.Verdict.CONVICTED,
-            in_absentia=False,
-            release_date__isnull=True,
-            release_reason="",
-            sentence_parts__kind=SentencePart.Kind.PRISON,
-        )
+        day = day or timezone.localdate()
+        serving = Defendant.objects.public().in_prison_on(day)
         return self.public().filter(pk__in=serving.values("person"))
 
     def imprisoned_counts(self):
@@ -88,6 +83,19 @@ class PersonQuerySet(models.QuerySet):
             ),
         )
         return totals["total"], totals["recognised"]
+
+    def maybe_imprisoned(self, day=None):
+        """Public people who may be in prison on the day but are not certainly: a window that
+        straddles the day, or one that cannot be worked out (date or term not reported)."""
+        from cases.models import Defendant
+
+        day = day or timezone.localdate()
+        maybe = Defendant.objects.public().maybe_in_prison_on(day)
+        return (
+            self.public()
+            .filter(pk__in=maybe.values("person"))
+            .exclude(pk__in=self.model.objects.imprisoned(day).values("pk"))
+        )
 
     def recognised(self):
         """People a named organization recognises as a political prisoner or as persecuted for

@@ -1,4 +1,4 @@
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
@@ -52,11 +52,16 @@ class OrganizationDetailView(StaffPreviewMixin, DetailView):
         return Organization.objects.with_details()
 
     def get_context_data(self, **kwargs):
+        from newsroom.statistics.figures import in_prison_now, organization_figures
+        from newsroom.statistics.views import drawn
+
         context = super().get_context_data(**kwargs)
-        context["cases"] = (
-            Case.objects.published()
-            .concerning_any([self.object])
-            .newest_verdict_first()
-            .with_defendants()
-        )
+        cases = Case.objects.published().concerning_any([self.object])
+        context["cases"] = cases.newest_verdict_first().with_defendants()
+        # Its own small set of the /statistics/ charts, by the same filter (organization=).
+        query = QueryDict(mutable=True)
+        query["organization"] = self.object.slug
+        context["statistics_query"] = query.urlencode()
+        context["in_prison_now"] = in_prison_now(cases)
+        context["figures"] = drawn(organization_figures(cases), context["statistics_query"])
         return context

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Defendant, SentencePart
 from newsroom.partial_dates import PartialDate
@@ -33,7 +34,12 @@ def facet_counts(response, name):
     return {option.value: option.count for option in response.context["facets"][name]}
 
 
+# A verdict a year ago: five years from it, the prisoner is certainly in prison now.
+RECENT_VERDICT = PartialDate(timezone.localdate().year - 1, 1, 15)
+
+
 def prisoner(name="Jailed Person", **defendant_fields):
+    defendant_fields.setdefault("case", CaseFactory(verdict_date=RECENT_VERDICT))
     defendant = DefendantFactory(person=PersonFactory(name=name), **defendant_fields)
     SentencePartFactory(defendant=defendant, kind=SentencePart.Kind.PRISON)
     return defendant.person
@@ -42,8 +48,13 @@ def prisoner(name="Jailed Person", **defendant_fields):
 # In prison now.
 
 
-def test_imprisoned_lists_the_four_named_demo_prisoners_only(client, demo):
-    response = client.get(LIST_URL, {"status": "imprisoned"})
+def test_the_four_named_demo_prisoners_may_be_in_prison(client, demo):
+    """Their verdict date was not reported: the release window cannot be worked out, so they
+    may be in prison now, not certainly (issue 11)."""
+    certain = client.get(LIST_URL, {"status": "imprisoned"})
+    assert certain.status_code == 200
+    assert listed_slugs(certain) == []
+    response = client.get(LIST_URL, {"status": "maybe_imprisoned"})
     assert response.status_code == 200
     assert sorted(listed_slugs(response)) == DEMO_PRISONERS
     text = page_text(response)
@@ -53,7 +64,9 @@ def test_imprisoned_lists_the_four_named_demo_prisoners_only(client, demo):
 
 
 def test_imprisoned_count_is_shown_next_to_the_option(client, demo):
-    assert "In prison now (4)" in page_text(client.get(LIST_URL))
+    text = page_text(client.get(LIST_URL))
+    assert "In prison now (0)" in text
+    assert "May be in prison now (4)" in text
 
 
 def assert_imprisoned_lists_only(client, serving, left_out):
@@ -82,7 +95,9 @@ def test_imprisoned_leaves_out_those_not_convicted(client):
 
 
 def test_imprisoned_leaves_out_prisoners_of_unpublished_cases(client):
-    unpublished = prisoner("Unpublished Prisoner", case=CaseFactory(is_published=False))
+    unpublished = prisoner(
+        "Unpublished Prisoner", case=CaseFactory(is_published=False, verdict_date=RECENT_VERDICT)
+    )
     assert_imprisoned_lists_only(client, prisoner("Serving Prisoner"), left_out=unpublished)
 
 
@@ -164,7 +179,7 @@ def test_organization_and_sentence_counts(client, members):
 def test_counts_apply_the_other_filters(client, members):
     response = client.get(LIST_URL, {"sentence": "fine"})
     assert facet_counts(response, "organization") == {"open-party": 1, "rights-bureau": 1}
-    assert facet_counts(response, "status") == {"imprisoned": 0}
+    assert facet_counts(response, "status") == {"imprisoned": 0, "maybe_imprisoned": 0}
 
 
 def test_repeated_values_are_ored_and_parameters_anded(client, members):
@@ -194,7 +209,7 @@ def test_a_private_person_is_never_listed_nor_counted(client, members):
     assert members["jailed"].slug in listed_slugs(response)
     assert hidden.slug not in listed_slugs(response)
     assert facet_counts(response, "organization")["open-party"] == 2
-    assert facet_counts(response, "status") == {"imprisoned": 1}
+    assert facet_counts(response, "status") == {"imprisoned": 1, "maybe_imprisoned": 0}
     searched = client.get(LIST_URL, {"q": "Hidden"})
     assert searched.status_code == 200
     assert "No people match these filters." in page_text(searched)

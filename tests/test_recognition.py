@@ -7,6 +7,7 @@ plain words who recognised them, or that no organization in our records has.
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import SentencePart
 from newsroom.partial_dates import PartialDate
@@ -28,7 +29,9 @@ NOT_RECOGNISED = "Not recognised as a political prisoner by any organization in 
 
 
 def prisoner(name):
-    defendant = DefendantFactory(person=PersonFactory(name=name))
+    # Sentenced a year ago to five years: certainly in prison now.
+    verdict = PartialDate(timezone.localdate().year - 1, 1, 15)
+    defendant = DefendantFactory(person=PersonFactory(name=name), case__verdict_date=verdict)
     SentencePartFactory(defendant=defendant, kind=SentencePart.Kind.PRISON)
     return defendant.person
 

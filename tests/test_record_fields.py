@@ -1,6 +1,7 @@
 """The facts reports give beyond the first model: occupation, prison regime, arrest and release."""
 
 import pytest
+from django.utils import timezone
 
 from cases.models import Charge, PrisonRegime, ReleaseReason
 from newsroom.partial_dates import PartialDate
@@ -53,10 +54,14 @@ def test_case_page_shows_a_release_reason_even_without_a_date(client):
 
 
 def test_a_release_reason_without_a_date_ends_in_prison_now():
-    serving = SentencePartFactory().defendant
-    released = SentencePartFactory(defendant__release_reason=ReleaseReason.AMNESTY).defendant
+    verdict = PartialDate(timezone.localdate().year - 1, 1, 15)
+    serving = SentencePartFactory(defendant__case__verdict_date=verdict).defendant
+    released = SentencePartFactory(
+        defendant__release_reason=ReleaseReason.AMNESTY, defendant__case__verdict_date=verdict
+    ).defendant
 
     imprisoned = set(Person.objects.imprisoned())
+    assert released.person not in set(Person.objects.maybe_imprisoned())
 
     assert serving.person in imprisoned
     assert released.person not in imprisoned
