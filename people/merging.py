@@ -24,6 +24,15 @@ def merge_refusal(survivor, loser):
     """Why these two cannot be merged, or ""."""
     if survivor.pk == loser.pk:
         return _("Choose two different people.")
+    withheld = Person.NameStatus.WITHHELD
+    if loser.name_status == withheld and survivor.name_status != withheld:
+        # Its cases and memberships would show under the survivor's name: readers could tell
+        # who the withheld defendant is. Withholding is a safety decision, not a merge's.
+        return _(
+            "The name of %(loser)s is withheld: merging it into a person whose name is shown "
+            "would show who they are. Withhold the name of %(survivor)s first, or keep %(loser)s "
+            "as the survivor."
+        ) % {"loser": loser, "survivor": survivor}
     shared = Defendant.objects.filter(person=survivor, case__in=loser.defendants.values("case"))
     if shared.exists():
         titles = ", ".join(sorted({d.case.title for d in shared.select_related("case")}))

@@ -141,24 +141,29 @@ def test_two_defendants_of_one_case_are_refused_with_a_reason(editor_client, pai
     assert Person.objects.filter(pk=loser.pk).exists()
 
 
-def test_a_merge_never_ties_a_withheld_record_to_a_name(editor_client, db):
+def test_a_withheld_record_is_never_merged_into_a_named_person(editor_client, db):
+    """Its cases would show under the survivor's name: the merge is refused with a reason, and
+    nothing moves."""
     named = PersonFactory(name="Ivan Petrov")
     withheld = PersonFactory(
         name="Secret Name", name_status=Person.NameStatus.WITHHELD, birth_date="1970-01-02"
     )
     PersonNameFactory(person=withheld, name="Secret Alias")
+    DefendantFactory(person=withheld)
     neutral_url = withheld.get_absolute_url()
     assert client_get(editor_client, neutral_url) == 200  # its page shows "name withheld"
     response = open_merge_page(editor_client, named, withheld)
+    assert "is withheld: merging it into a person whose name is shown" in (
+        response.content.decode()
+    )
     data = form_data(response, "merge-form")
     editor_client.post(CHANGELIST, {**data, "survivor": str(named.pk)})
-    # The withheld name is not made an alternate name of a named person...
+    assert Person.objects.filter(pk=withheld.pk).exists()
+    assert related_counts(withheld)["defendants"] == 1
+    assert related_counts(named)["defendants"] == 0
     assert not named.alternate_names.filter(name__startswith="Secret").exists()
-    named.refresh_from_db()
-    assert named.birth_date is None
-    # ...and its neutral address does not lead to the named page.
-    assert client_get(editor_client, neutral_url) == 404
     assert not PersonRedirect.objects.exists()
+    assert client_get(editor_client, neutral_url) == 200
 
 
 def test_a_named_address_does_not_lead_to_a_withheld_survivor(editor_client, db):
