@@ -13,7 +13,7 @@ class CaseListView(FilteredListMixin, FilterView):
     paginate_by = 20
 
     def get_queryset(self):
-        return Case.objects.published().newest_verdict_first().with_defendants().with_court()
+        return Case.objects.published().ordered_for_list().with_defendants().with_court()
 
 
 class CaseDetailView(StaffPreviewMixin, DetailView):
