@@ -161,6 +161,15 @@ class CaseQuerySet(models.QuerySet):
         """Newest verdict first; cases whose verdict date is not reported come after."""
         return self.order_by(models.F("verdict_date").desc(nulls_last=True), "title", "pk")
 
+    def ordered_for_list(self):
+        """The order of the public case list, shared by everything that gives the same list
+        (the page, its downloads): newest verdict first."""
+        return self.newest_verdict_first()
+
+    def last_public_change(self):
+        """When a published case last changed (None when there is none)."""
+        return self.published().aggregate(latest=models.Max("updated_at"))["latest"]
+
     def matching(self, words):
         """Cases whose title, city or summary contains every word (case-insensitive)."""
         return containing_every_word(self, words, ["title", "city", "summary"])

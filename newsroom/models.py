@@ -61,6 +61,13 @@ class ArticleQuerySet(models.QuerySet):
         """Stories readers may see: published, with a publish time that has passed."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def last_public_change(self):
+        """When a story readers see last changed or went public (None when there is none)."""
+        latest = self.published().aggregate(
+            updated=models.Max("updated_at"), published=models.Max("publish_at")
+        )
+        return max((value for value in latest.values() if value is not None), default=None)
+
     def in_review(self):
         """Stories waiting for an editor, longest waiting first, each with `submitted_by` (a
         username) and `submitted_at`, from the admin log of its latest submission; a story put

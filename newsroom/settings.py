@@ -348,6 +348,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 
+# The licence of the open data (/data/, the downloads and datapackage.json): `name` is an SPDX
+# identifier, as the Frictionless data package expects. A site publishing under another
+# licence sets its own here.
+DATA_LICENCE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
+
 # Opening a record in the admin names whoever else opened or saved it within these minutes
 # (newsroom/history/merging.py; openings are kept in the cache, shared by app servers with
 # REDIS_URL).

@@ -8,6 +8,7 @@ from newsroom.sitemaps import sitemaps
 
 urlpatterns = [
     path("", include("newsroom.public_urls")),
+    path("", include("newsroom.downloads.urls")),
     path("people/", include("people.urls")),
     path("organizations/", include("people.organization_urls")),
     path("cases/", include("cases.urls")),

@@ -9,7 +9,9 @@ alternate names, photo, birth date or name-derived slug.
 """
 
 import datetime
+import io
 import re
+import zipfile
 
 import pytest
 from django.conf import settings
@@ -249,10 +251,19 @@ def query_variants(hidden):
     yield {"page": "2"}
 
 
+def response_text(response):
+    """The response as text: a streamed file (CSV, JSON) joined, an XLSX file's XML unzipped."""
+    if not response.streaming:
+        return response.content.decode(response.charset or "utf-8", errors="replace")
+    body = b"".join(response.streaming_content)
+    if zipfile.is_zipfile(io.BytesIO(body)):
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            body = b"".join(archive.read(name) for name in archive.namelist())
+    return body.decode("utf-8", errors="replace")
+
+
 def assert_no_leak(response, forbidden, asked):
-    # Downloads are streamed: read the whole file.
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    body = content.decode(response.charset or "utf-8", errors="replace")
+    body = response_text(response)
     # What the reader typed may be echoed back (a search box keeps its text).
     echoed = " ".join(str(value) for value in asked.values()).casefold()
     leaked = sorted(
@@ -265,6 +276,9 @@ def assert_no_leak(response, forbidden, asked):
 def test_no_public_url_shows_anything_hidden(client, hidden, name):
     converters = PUBLIC_PATTERNS[name]
     forbidden = hidden.forbidden
+    if name.startswith("downloads:"):
+        # A file has no page of its own for a withheld person: not even the neutral address.
+        forbidden |= {hidden.withheld.slug}
     requested = served = 0
     for url in urls_for(name, converters, hidden):
         variants = [{}] if converters else list(query_variants(hidden))
@@ -297,6 +311,13 @@ def test_the_leak_test_sees_every_public_page_of_the_contract():
         "people:feed",
         "ftm_export",
         "sitemap",
+        "downloads:data",
+        "downloads:datapackage",
+        *(
+            f"downloads:{table}-{fmt}"
+            for table in ("defendants", "cases", "people", "organizations")
+            for fmt in ("csv", "xlsx", "json")
+        ),
     ):
         assert name in PUBLIC_PATTERNS
 
@@ -446,3 +467,21 @@ def test_no_api_filter_shows_anything_hidden(client, hidden, name):
     together = {p: api_filter_values(hidden, p)[-1] for p in filterset_class.base_filters}
     assert client.get(reverse(name), together).status_code in {200, 400}
     assert found, "no filter found anything, so nothing was checked"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_the_downloads_show_the_public_records_so_the_leak_check_reads_them(client, hidden, fmt):
+    """The files the leak test reads hold the public records and the withheld person's row
+    (as "withheld"), so the absence of hidden names in them means something."""
+    expected = {
+        "defendants": ["Open Trial", "Open Activist", "withheld"],
+        "cases": ["Open Trial", "Open Movement"],
+        "people": ["Open Activist", "withheld", "Open Movement"],
+        "organizations": ["Open Movement"],
+    }
+    for table, texts in expected.items():
+        response = client.get(reverse(f"downloads:{table}-{fmt}"))
+        assert response.status_code == 200
+        body = response_text(response)
+        for text in texts:
+            assert text in body, (table, fmt, text)

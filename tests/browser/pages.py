@@ -22,6 +22,7 @@ PAGE_TYPES = {
     "filtered case list": "/cases/?organization=democratic-choice-of-kazakhstan&sentence=prison",
     "case": CASE_PATH,
     "search results": "/search/?q=Begimbetov",
+    "open data": "/data/",
     "404 page": "/no-such-page/",
 }
 
