@@ -175,3 +175,14 @@ def test_the_data_page_for_an_empty_site(client, db):
     assert response.status_code == 200
     assert "no public data yet" in page_text(response)
     assert client.get(PACKAGE_URL).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_data_page_links_the_api_its_schema_and_the_followthemoney_export(client):
+    response = client.get(reverse("downloads:data"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for name in ("api:root", "api:docs", "api:schema", "ftm_export"):
+        url = reverse(name)
+        assert f'href="{url}"' in page, name
+        assert client.get(url).status_code == 200, name
