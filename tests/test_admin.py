@@ -123,6 +123,7 @@ def defendant_form_data(defendant, **part):
         "position": "1",
         "verdict": "convicted",
         "plea": "unknown",
+        "term_counted_from": "verdict",
         "release_date": "",
         "notes": "",
         "source": "",
@@ -181,6 +182,7 @@ def test_a_duplicate_defendant_in_the_case_inline_gets_a_form_error(editor_clien
                 f"defendants-{index}-position": str(index),
                 f"defendants-{index}-verdict": "pending",
                 f"defendants-{index}-plea": "unknown",
+                f"defendants-{index}-term_counted_from": "verdict",
             }
         )
     response = editor_client.post(admin_url(type(case), "change", case.pk), data)

@@ -102,7 +102,10 @@ def test_every_model_of_the_three_apps_is_listed_or_edited_in_a_listed_ones_form
         for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
     ]
     assert len(every_model) > len(listed)
-    assert [model._meta.label for model in every_model if model not in reachable] == []
+    # Written by the site alone, never by an editor: the page cache's version.
+    internal = {"newsroom.ContentVersion"}
+    unreachable = [model._meta.label for model in every_model if model not in reachable]
+    assert [label for label in unreachable if label not in internal] == []
 
 
 def admin_url_index():

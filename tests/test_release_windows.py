@@ -300,7 +300,7 @@ def test_the_migration_fills_the_windows_of_existing_records(transactional_db):
     latest = executor.loader.graph.leaf_nodes()
     # Every app as it is now, but cases before the release window migration.
     before = [node for node in latest if node[0] != "cases"] + [
-        ("cases", "0002_release_regime_arrest_and_charge_keys")
+        ("cases", "0003_sentencepart_fine_unit")
     ]
     executor.migrate(before)
     apps = executor.loader.project_state(before).apps

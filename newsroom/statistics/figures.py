@@ -212,8 +212,8 @@ def prison_terms(cases):
             gettext(
                 "A range is counted as a range, not a midpoint: a term of 1 to 2 years counts "
                 "in “1 to under 2 years” and in “2 to under 3 years” (second column), so the "
-                "second column does not add up to a number of people. Consecutive prison terms "
-                "of one sentence are added up. In absentia sentences count."
+                "second column does not add up to a number of people. The consecutive prison "
+                "parts of one sentence are added up. In absentia sentences count."
             )
         ],
     )
