@@ -3,8 +3,13 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, gettext_lazy
+from reversion.models import Version
 
 from newsroom.admin_tools import (
     DiskFullFormErrorMixin,
@@ -23,6 +28,7 @@ from people.merging import MergeRefused, merge_people, merge_refusal
 from people.models import (
     Designation,
     Membership,
+    MergedPerson,
     Organization,
     OrganizationName,
     Person,
@@ -87,6 +93,44 @@ class PersonRedirectInline(admin.TabularInline):
         return False
 
 
+class MergedPersonInline(admin.TabularInline):
+    """The records merged into this person (people/merging.py), each with links to its own
+    past versions: the merged record is gone, its history is not."""
+
+    model = MergedPerson
+    fk_name = "survivor"
+    extra = 0
+    fields = ["merged_id", "merged_at", "earlier_versions"]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("records merged into this person, and their history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("versions before the merge"))
+    def earlier_versions(self, merged):
+        versions = (
+            Version.objects.get_for_model(Person)
+            .filter(object_id=str(merged.merged_id))
+            .select_related("revision")
+        )
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> {}',
+            (
+                (
+                    reverse("admin:people_person_recover", args=[version.pk]),
+                    date_format(localtime(version.revision.date_created), "DATETIME_FORMAT"),
+                    version.revision.get_comment(),
+                )
+                for version in versions.order_by("-revision__date_created")
+            ),
+        ) or gettext("none recorded")
+
+
 class PersonMembershipInline(StackedInlineBase):
     model = Membership
     fk_name = "person"
@@ -129,7 +173,13 @@ class PersonAdmin(
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["stories"]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [PersonNameInline, PersonMembershipInline, RecognitionInline, PersonRedirectInline]
+    inlines = [
+        PersonNameInline,
+        PersonMembershipInline,
+        RecognitionInline,
+        PersonRedirectInline,
+        MergedPersonInline,
+    ]
     fieldsets = [
         (
             None,

@@ -4,7 +4,8 @@ Everything that points to the merged-away person moves to the survivor: membersh
 records, recognitions, story links, import records; the loser's names become the survivor's
 alternate names; the loser's address answers 301 to the survivor's (PersonRedirect, which never
 reveals a withheld name). The merge is one revision with a comment. The loser's own past
-revisions stay in the history under its old id (the admin's "recover deleted" lists them).
+revisions stay in the history under its old id; a MergedPerson row lists them on the survivor's
+admin page.
 """
 
 import reversion
@@ -13,7 +14,14 @@ from django.utils.translation import gettext as _
 
 from cases.models import Defendant
 from newsroom.slugs import is_neutral_slug
-from people.models import Membership, Person, PersonName, PersonRedirect, Recognition
+from people.models import (
+    Membership,
+    MergedPerson,
+    Person,
+    PersonName,
+    PersonRedirect,
+    Recognition,
+)
 
 
 class MergeRefused(ValueError):
@@ -94,7 +102,11 @@ def merge_people(survivor, loser, user=None):
                     setattr(survivor, field, getattr(loser, field))
         old_slug = loser.slug
         PersonRedirect.objects.filter(person=loser).update(person=survivor)
+        # The survivor keeps the history of both: of the loser, and of what merged into it.
+        MergedPerson.objects.filter(survivor=loser).update(survivor=survivor)
+        loser_id = loser.pk
         loser.delete()
+        MergedPerson.objects.create(survivor=survivor, merged_id=loser_id)
         if old_slug and not is_neutral_slug(old_slug, "person"):
             PersonRedirect.objects.update_or_create(
                 old_slug=old_slug, defaults={"person": survivor}

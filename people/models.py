@@ -908,6 +908,23 @@ def keep_sqlite_name_trigrams(sender, using, **kwargs):
         ensure_sqlite_trigram_index(connections[using])
 
 
+class MergedPerson(models.Model):
+    """A person record merged into another (people/merging.py). The merged record is deleted,
+    but its own past versions stay in the history under its id: this row lets the survivor's
+    admin page list them, so the survivor keeps the whole history of both records."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merged_people")
+    merged_id = models.PositiveBigIntegerField(_("number of the merged record"))
+    merged_at = models.DateTimeField(_("merged on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("record merged into this person")
+        verbose_name_plural = _("records merged into this person")
+
+    def __str__(self):
+        return f"#{self.merged_id} → #{self.survivor_id}"
+
+
 class PersonRedirect(models.Model):
     """The address of a person merged into another (people/merging.py): the person page at
     `old_slug` answers 301 to the survivor's, when that reveals nothing (see `target`)."""

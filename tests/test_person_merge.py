@@ -184,3 +184,41 @@ def client_get(client, url):
     from django.test import Client
 
     return Client().get(url).status_code
+
+
+def test_the_survivor_keeps_the_history_of_the_merged_record(editor_client, pair):
+    """The merged record is deleted, but its own past versions are listed on the survivor's
+    admin page, each opening in the history's recover view."""
+    survivor, loser = pair
+    loser_pk = loser.pk
+    loser_versions = Version.objects.get_for_object(loser).count()
+    assert loser_versions == 1
+    data = form_data(open_merge_page(editor_client, survivor, loser), "merge-form")
+    response = editor_client.post(CHANGELIST, {**data, "survivor": str(survivor.pk)})
+    assert response.status_code == 302
+    person_versions = Version.objects.get_for_model(Person)
+    assert person_versions.filter(object_id=str(loser_pk)).count() == loser_versions
+
+    page = editor_client.get(reverse("admin:people_person_change", args=[survivor.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Records merged into this person, and their history" in html
+    version = person_versions.get(object_id=str(loser_pk))
+    recover_url = reverse("admin:people_person_recover", args=[version.pk])
+    assert f'href="{recover_url}"' in html
+    recover = editor_client.get(recover_url)
+    assert recover.status_code == 200
+    assert "Abay Begimbetov" in recover.content.decode()
+
+
+def test_a_second_merge_keeps_the_history_of_the_first(editor_client, pair):
+    survivor, loser = pair
+    third = PersonFactory(name="Abai Begimbetov")
+    data = form_data(open_merge_page(editor_client, survivor, loser), "merge-form")
+    editor_client.post(CHANGELIST, {**data, "survivor": str(survivor.pk)})
+    data = form_data(open_merge_page(editor_client, third, survivor), "merge-form")
+    response = editor_client.post(CHANGELIST, {**data, "survivor": str(third.pk)})
+    assert response.status_code == 302
+    assert sorted(third.merged_people.values_list("merged_id", flat=True)) == sorted(
+        [loser.pk, survivor.pk]
+    )
