@@ -32,6 +32,13 @@ def parse_args():
     parser.add_argument("--organizations", type=int, default=500)
     parser.add_argument("--stories", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--only", default="", help="measure only the pages whose label has this")
+    parser.add_argument(
+        "--page-cache",
+        action="store_true",
+        help="serve repeated requests from the page cache (off by default: this measures the "
+        "pages as rendered)",
+    )
     parser.add_argument(
         "--keep-database",
         help="a SQLite file to build once and reuse (e.g. to compare two versions of the code)",
@@ -39,8 +46,9 @@ def parse_args():
     return parser.parse_args()
 
 
-def setup_django(workdir, keep_database=None):
+def setup_django(workdir, keep_database=None, page_cache=False):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    os.environ["DJANGO_PAGE_CACHE"] = "1" if page_cache else "0"
     if not os.environ.get("DATABASE_URL"):
         database = Path(keep_database).resolve() if keep_database else workdir / "benchmark.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{database}"
@@ -272,6 +280,8 @@ def measure(args):
         f"{'page':34} {'status':>6} {'queries':>7} {'median ms':>9} {'max ms':>7} {'peak MiB':>8}"
     )
     for label, url in pages():
+        if args.only not in label:
+            continue
         timings = []
         for _ in range(args.repeat):
             started = time.perf_counter()
@@ -294,7 +304,7 @@ def measure(args):
 def main():
     args = parse_args()
     with tempfile.TemporaryDirectory() as workdir:
-        setup_django(Path(workdir), args.keep_database)
+        setup_django(Path(workdir), args.keep_database, args.page_cache)
         from django.db import connection
 
         print(f"database: {connection.vendor}")
