@@ -52,7 +52,7 @@ serve: install
 
 # On every core (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
 test: install node-deps
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --durations=10 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -224,6 +224,8 @@ def test_a_withheld_person_gets_a_neutral_slug_even_if_an_editor_typed_the_name(
         **inline_management("alternate_names", total=0),
         **inline_management("memberships", total=0),
         **inline_management("recognitions", total=0),
+        **inline_management("redirects", total=0),
+        **inline_management("merged_people", total=0),
     }
     response = editor_client.post(admin_url(Person, "add"), data)
     assert response.status_code == 302
