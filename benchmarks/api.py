@@ -13,12 +13,10 @@ median time, the SQL queries and the response size. The API's rate limit is lift
 """
 
 import argparse
-import io
 import logging
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -112,18 +110,7 @@ def measure(args):
 def main():
     args = parse_args()
     os.environ["NEWSROOM_API_RATE_LIMIT"] = "1000000/minute"
-    with tempfile.TemporaryDirectory() as workdir:
-        benchmark.setup_django(Path(workdir))
-        from django.core.management import call_command
-        from django.db import connection
-
-        print(f"database: {connection.vendor}")
-        if args.demo:
-            call_command("migrate", verbosity=0)
-            call_command("load_demo", verbosity=0, stdout=io.StringIO())
-        else:
-            benchmark.build_data(args)
-        measure(args)
+    benchmark.run_with_data(args, measure)
 
 
 if __name__ == "__main__":

@@ -301,6 +301,24 @@ def measure(args):
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
+def run_with_data(args, measure_pages):
+    """For the other benchmarks: Django on a temporary database holding the demo (args.demo)
+    or the generated data (build_data), then measure_pages(args)."""
+    from django.core.management import call_command
+
+    with tempfile.TemporaryDirectory() as workdir:
+        setup_django(Path(workdir))
+        from django.db import connection
+
+        print(f"database: {connection.vendor}")
+        if args.demo:
+            call_command("migrate", verbosity=0)
+            call_command("load_demo", verbosity=0, stdout=io.StringIO())
+        else:
+            build_data(args)
+        measure_pages(args)
+
+
 def main():
     args = parse_args()
     with tempfile.TemporaryDirectory() as workdir:

@@ -14,11 +14,9 @@ pass/fail: these machines are shared.
 """
 
 import argparse
-import io
 import logging
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -102,18 +100,7 @@ def measure(args):
 
 def main():
     args = parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        benchmark.setup_django(Path(workdir))
-        from django.core.management import call_command
-        from django.db import connection
-
-        print(f"database: {connection.vendor}")
-        if args.demo:
-            call_command("migrate", verbosity=0)
-            call_command("load_demo", verbosity=0, stdout=io.StringIO())
-        else:
-            benchmark.build_data(args)
-        measure(args)
+    benchmark.run_with_data(args, measure)
 
 
 if __name__ == "__main__":
