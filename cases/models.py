@@ -161,11 +161,6 @@ class CaseQuerySet(models.QuerySet):
         """Newest verdict first; cases whose verdict date is not reported come after."""
         return self.order_by(models.F("verdict_date").desc(nulls_last=True), "title", "pk")
 
-    def ordered_for_list(self):
-        """The order of the public case list, shared by everything that gives the same list
-        (the page, its downloads): newest verdict first."""
-        return self.newest_verdict_first()
-
     def last_public_change(self):
         """When a published case last changed (None when there is none)."""
         return self.published().aggregate(latest=models.Max("updated_at"))["latest"]
@@ -270,16 +265,6 @@ class CaseQuerySet(models.QuerySet):
             .values_list("charge_id")
             .annotate(total=models.Count("defendant__case", distinct=True))
         )
-        return dict(rows)
-
-    def count_per_country(self):
-        """{country code: cases}, in one grouped query."""
-        rows = self.order_by().values_list("country").annotate(total=models.Count("pk"))
-        return {str(code): total for code, total in rows}
-
-    def count_per_city(self):
-        """{city: cases} ("" for a city not reported), in one grouped query."""
-        rows = self.order_by().values_list("city").annotate(total=models.Count("pk"))
         return dict(rows)
 
     def search(self, text):

@@ -14,7 +14,7 @@ class CaseListView(FilteredListMixin, FilterView):
     feed_url_name = "cases:feed"
 
     def get_queryset(self):
-        return Case.objects.published().ordered_for_list().with_defendants().with_court()
+        return Case.objects.published().newest_verdict_first().with_defendants().with_court()
 
 
 class CaseDetailView(StaffPreviewMixin, DetailView):

@@ -166,10 +166,6 @@ class PersonQuerySet(models.QuerySet):
             "name_status", "public_sort_name", "pk"
         )
 
-    def ordered_for_list(self):
-        """The order of the public people list, shared by the page and its downloads."""
-        return self.in_public_order()
-
     def last_public_change(self):
         """When a public person last changed (None when there is none)."""
         return self.public().aggregate(latest=models.Max("updated_at"))["latest"]
@@ -547,9 +543,9 @@ class OrganizationQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
-    def ordered_for_list(self):
-        """The order of the public organization list, shared by the page and its downloads:
-        by name, then by record so that equal names keep one order."""
+    def in_public_order(self):
+        """The order of the public organization list, shared by the page, its downloads and
+        the API: by name, then by record so that equal names keep one order."""
         return self.order_by("name", "pk")
 
     def last_public_change(self):

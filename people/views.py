@@ -16,7 +16,7 @@ class PersonListView(FilteredListMixin, FilterView):
     feed_url_name = "people:feed"
 
     def get_queryset(self):
-        return Person.objects.public().ordered_for_list().with_story_lines()
+        return Person.objects.public().in_public_order().with_story_lines()
 
 
 class PersonDetailView(StaffPreviewMixin, DetailView):
@@ -41,7 +41,7 @@ class OrganizationListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Organization.objects.public().ordered_for_list().with_designations()
+        return Organization.objects.public().in_public_order().with_designations()
 
 
 class OrganizationDetailView(StaffPreviewMixin, DetailView):

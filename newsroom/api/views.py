@@ -214,7 +214,7 @@ class OrganizationViewSet(PublicRecordViewSet):
     detail_serializer_class = api_serializers.OrganizationDetailSerializer
 
     def list_queryset(self):
-        return Organization.objects.public().with_designations()
+        return Organization.objects.public().in_public_order().with_designations()
 
     def detail_queryset(self):
         return Organization.objects.public().with_details()

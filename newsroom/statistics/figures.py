@@ -14,7 +14,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from cases.models import Defendant, SentencePart
 from cases.summaries import SEVERITY
-from newsroom.filters import country_name, public_organization_choices
+from newsroom.filters import count_by, country_name, public_organization_choices
 from newsroom.partial_dates import PartialDate
 from people.models import Person
 
@@ -249,8 +249,8 @@ def organizations_with_most_prosecuted(cases):
 
 def cases_by_place(cases):
     """Cases per country and per city: two figures."""
-    by_country = sorted(cases.count_per_country().items(), key=lambda item: (-item[1], item[0]))
-    by_city = sorted(cases.count_per_city().items(), key=lambda item: (-item[1], item[0]))
+    by_country = sorted(count_by(cases, "country").items(), key=lambda item: (-item[1], item[0]))
+    by_city = sorted(count_by(cases, "city").items(), key=lambda item: (-item[1], item[0]))
     countries = Figure(
         slug="countries",
         title=gettext("Cases by country"),
