@@ -157,10 +157,15 @@ def test_make_serve_caches_pages_and_a_change_from_another_process_shows_at_once
     """Without Redis each gunicorn worker has its own memory cache; the content version lives in
     the database, so a change saved by any other process (here `manage.py shell`) reaches both
     workers' cached pages on the next request."""
-    for _ in range(4):  # enough requests for both workers to have the page cached
+    # Which of the two workers answers is up to them: ask until one answers from its cache.
+    cache_states = []
+    for _ in range(30):
         status, headers, body = served.get("/stories/")
         assert status == 200
-    assert headers["X-Page-Cache"] == "hit"
+        cache_states.append(headers["X-Page-Cache"])
+        if cache_states[-1] == "hit":
+            break
+    assert cache_states[-1] == "hit", cache_states
     assert b"A headline from another process" not in body
 
     change = (
