@@ -59,6 +59,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# The pages as in production (debug off, gunicorn) against a bare Django view, on SQLite unless
+# DATABASE_URL is set: 100,000 people by default, BENCHMARK_ARGS=--demo for the demo story only.
 benchmark: install
 	$(BIN)/python benchmarks/benchmark.py $(BENCHMARK_ARGS)
 
