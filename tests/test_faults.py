@@ -367,6 +367,29 @@ def settings_in_a_fresh_interpreter(code, **environ):
     )
 
 
+def test_with_debug_off_a_worker_keeps_its_database_connection_for_a_minute():
+    """Opening a connection per request cost more than serving a page from the cache."""
+
+    def conn_max_age(**environ):
+        shown = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import newsroom.settings as s; print(s.DATABASES['default']['CONN_MAX_AGE'])",
+            ],
+            cwd=PROJECT,
+            env=site_environment(**environ),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return shown.stdout.strip()
+
+    assert conn_max_age() == "60"  # debug off, as site_environment() runs the site
+    assert conn_max_age(DJANGO_CONN_MAX_AGE="0") == "0"
+    assert conn_max_age(DJANGO_DEBUG="1") == "0"  # the development server: a thread a request
+
+
 def test_the_statement_timeout_is_a_setting_of_the_postgresql_connection():
     url = "postgres://newsroom@127.0.0.1:5432/newsroom"
     show = "print(s.DATABASES['default']['OPTIONS'].get('options'))"
