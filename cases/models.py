@@ -74,23 +74,24 @@ def search_condition(text):
 class CaseQuerySet(models.QuerySet):
     def published(self):
         """Cases readers may see."""
+        # DefendantQuerySet.public() asks for the complement (is_published=False): keep in step.
         return self.filter(is_published=True)
 
-    def with_defendants(self, preview=False):
+    def with_defendants(self, preview=False, charges=True):
         """Prefetch each case's public defendants (as `public_defendants`) with their people,
         charges and sentence parts: a fixed number of queries however many defendants.
-        A preview takes those that will be public once the case is published."""
+        A preview takes those that will be public once the case is published. Without
+        `charges`, one query less, for the lines about a case that only summarise sentences."""
         defendants = (
             Defendant.objects.public_once_case_published()
             if preview
             else Defendant.objects.public()
         )
+        related = ["sentence_parts", "charges"] if charges else ["sentence_parts"]
         return self.prefetch_related(
             Prefetch(
                 "defendants",
-                queryset=defendants.select_related("person").prefetch_related(
-                    "sentence_parts", "charges"
-                ),
+                queryset=defendants.select_related("person").prefetch_related(*related),
                 to_attr="public_defendants",
             )
         )
@@ -521,19 +522,25 @@ class Charge(models.Model):
 
 
 class DefendantQuerySet(models.QuerySet):
+    # Whether the person is public and the case published is asked the other way round: that
+    # there is NO hidden person or unpublished case with the row's key (the complements of
+    # PersonQuerySet.public() and CaseQuerySet.published(): keep them in step). The same rows,
+    # since every defendant has its person and case, but the database looks up the few hidden
+    # rows once instead of every public one: PostgreSQL hashed all 100,000 people in each
+    # count of public defendants. EXISTS rather than IN: SQLite otherwise probes every pair.
+
     def public(self):
         """Defendants readers may see: a public person in a published case."""
-        # EXISTS rather than IN: SQLite otherwise probes every (case, person) pair.
+        unpublished = Case.objects.filter(is_published=False)
         return self.public_once_case_published().filter(
-            models.Exists(Case.objects.published().filter(pk=models.OuterRef("case_id")))
+            ~models.Exists(unpublished.filter(pk=models.OuterRef("case_id")))
         )
 
     def public_once_case_published(self):
         """The defendants readers will see when their case is published: what a staff preview
         of an unpublished case shows."""
-        return self.filter(
-            models.Exists(Person.objects.public().filter(pk=models.OuterRef("person_id")))
-        )
+        hidden = Person.objects.filter(is_public=False)
+        return self.filter(~models.Exists(hidden.filter(pk=models.OuterRef("person_id"))))
 
     def sentenced_in(self, year):
         """Defendants convicted in a case whose verdict date falls in the year."""
@@ -542,9 +549,18 @@ class DefendantQuerySet(models.QuerySet):
     def sentenced_counts(self, year):
         """(convicted in the year, convicted with no verdict date): the figures of
         sentenced_in() and sentenced_undated() in one aggregate query."""
-        totals = self.filter(verdict=Defendant.Verdict.CONVICTED).aggregate(
-            in_year=models.Count("pk", filter=models.Q(case__verdict_date__year=year)),
-            undated=models.Count("pk", filter=models.Q(case__verdict_date=None)),
+        # Only the defendants of the cases of the year or undated are read (found through the
+        # verdict date's index), not every convicted defendant.
+        cases = Case.objects.filter(
+            models.Q(verdict_date__year=year) | models.Q(verdict_date=None)
+        ).values("pk")
+        totals = (
+            self.filter(case__in=cases, verdict=Defendant.Verdict.CONVICTED)
+            .order_by()
+            .aggregate(
+                in_year=models.Count("pk", filter=models.Q(case__verdict_date__year=year)),
+                undated=models.Count("pk", filter=models.Q(case__verdict_date=None)),
+            )
         )
         return totals["in_year"], totals["undated"]
 
@@ -636,14 +652,16 @@ class DefendantQuerySet(models.QuerySet):
             )
             return count_in_prison_by_day(windows, days)
         aggregates = {}
+        # Only the rows that can count on one of the days are read (the release windows'
+        # indexes): the few not yet released, rather than every prison term ever served.
+        may_count = models.Q()
         for index, day in enumerate(days):
-            aggregates[f"certain_{index}"] = models.Count(
-                "person", distinct=True, filter=self.certainly_in_prison_condition(day)
-            )
-            aggregates[f"possible_{index}"] = models.Count(
-                "person", distinct=True, filter=self.possibly_in_prison_condition(day)
-            )
-        totals = with_prison.aggregate(**aggregates)
+            certain = self.certainly_in_prison_condition(day)
+            possible = self.possibly_in_prison_condition(day)
+            aggregates[f"certain_{index}"] = models.Count("person", distinct=True, filter=certain)
+            aggregates[f"possible_{index}"] = models.Count("person", distinct=True, filter=possible)
+            may_count |= certain | possible
+        totals = with_prison.filter(may_count).aggregate(**aggregates)
         return {
             day: (totals[f"certain_{i}"], totals[f"possible_{i}"] - totals[f"certain_{i}"])
             for i, day in enumerate(days)
@@ -691,28 +709,37 @@ class DefendantQuerySet(models.QuerySet):
         reported}, over the defendants with a prison term (the stored total of consecutive
         parts, cases/release.py). A bucket is (from months, below months or None). A range is
         counted as a range, not a midpoint: "1 to 2 years" reaches "1 to under 2 years" and
-        "2 to under 3 years". One aggregate query."""
+        "2 to under 3 years". One grouped query: how many terms of each (shortest, longest)
+        length, a few dozen lengths, put in the buckets here (asking SQL to test every bucket
+        cost more time to build than to run)."""
         with_term = self.exclude(prison_status=Defendant.PrisonStatus.NONE)
-        aggregates = {
-            "unknown": models.Count("pk", filter=models.Q(prison_months_min__isnull=True))
+        lengths = (
+            with_term.order_by()
+            .values_list("prison_months_min", "prison_months_max")
+            .annotate(total=models.Count("pk"))
+        )
+        counts = {bucket: [0, 0] for bucket in buckets}
+        counts[None] = 0
+        for shortest, longest, total in lengths:
+            if shortest is None:
+                counts[None] += total
+            for low, high in buckets:
+                # As SQL would: a length not reported (None) is never within a bound. "Up to N"
+                # starts at 0; "at least N" has no longest and reaches every band above N.
+                inside = shortest is not None and longest is not None and shortest >= low
+                reaches = (longest is not None and longest >= low) or (
+                    longest is None and shortest is not None
+                )
+                if high is not None:
+                    inside = inside and longest < high
+                    reaches = reaches and shortest is not None and shortest < high
+                if inside:
+                    counts[(low, high)][0] += total
+                elif reaches:
+                    counts[(low, high)][1] += total
+        return {
+            bucket: value if bucket is None else tuple(value) for bucket, value in counts.items()
         }
-        for index, (low, high) in enumerate(buckets):
-            inside = models.Q(prison_months_min__gte=low, prison_months_max__isnull=False)
-            reaches = models.Q(prison_months_max__gte=low) | models.Q(
-                prison_months_max__isnull=True, prison_months_min__isnull=False
-            )
-            if high is not None:
-                inside &= models.Q(prison_months_max__lt=high)
-                reaches &= models.Q(prison_months_min__lt=high)
-            aggregates[f"inside_{index}"] = models.Count("pk", filter=inside)
-            aggregates[f"reaches_{index}"] = models.Count("pk", filter=reaches & ~inside)
-        totals = with_term.order_by().aggregate(**aggregates)
-        counts = {
-            bucket: (totals[f"inside_{i}"], totals[f"reaches_{i}"])
-            for i, bucket in enumerate(buckets)
-        }
-        counts[None] = totals["unknown"]
-        return counts
 
     def in_prison_on(self, day):
         """Defendants certainly in prison on the day."""
@@ -849,6 +876,20 @@ class Defendant(models.Model):
                 name="unique_defendant_per_case",
                 violation_error_message="This person is already a defendant in this case.",
             )
+        ]
+        # "In prison on a day" (DefendantQuerySet.count_people_in_prison_on) reads the prison
+        # terms whose release window is not over, not every term ever served.
+        indexes = [
+            models.Index(
+                fields=["release_earliest"],
+                condition=models.Q(prison_status__in=["serving", "released"]),
+                name="defendant_release_earliest_idx",
+            ),
+            models.Index(
+                fields=["release_latest"],
+                condition=models.Q(prison_status__in=["serving", "released"]),
+                name="defendant_release_latest_idx",
+            ),
         ]
 
     def __str__(self):

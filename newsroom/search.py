@@ -10,18 +10,35 @@ through the normalisation, so "Алматы" finds the cases in Almaty. Organiza
 short name ("HRW", "ДВК") or any alternate name, all part of their `search_name`.
 """
 
-from django.db.models import Q
+import math
+
+from django.db import models
+from django.db.models import Count, Q, Window
+from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 
 from cases.models import Case, Defendant
+from newsroom.key_lists import InKeys, KeySet
 from newsroom.models import Article
 from newsroom.text_queries import MAX_QUERY_LENGTH, bound_text
 from people.models import Organization, Person
 
 RESULTS_PER_GROUP = 20
 
+# The groups, in page order: (key, title).
+GROUPS = [
+    ("stories", gettext_lazy("Stories")),
+    ("people", gettext_lazy("People")),
+    ("organizations", gettext_lazy("Organizations")),
+    ("cases", gettext_lazy("Cases")),
+]
+
 
 class SearchView(TemplateView):
+    """Every group's first results and how many there are (?q=), or the results of one group
+    page by page (?q=&group=people&page=2)."""
+
     template_name = "newsroom/search.html"
 
     def get_context_data(self, **kwargs):
@@ -29,64 +46,137 @@ class SearchView(TemplateView):
         # The same bound as every free-text filter: characters, words and name parts.
         bounded = bound_text(self.request.GET.get("q", ""))
         query, words = bounded.text, bounded.words
-        groups = self.result_groups(words, bounded.name_terms) if words else []
+        shown = self.request.GET.get("group")
+        keys = [key for key, _ in GROUPS if key == shown] or [key for key, _ in GROUPS]
+        page = page_number(self.request.GET.get("page")) if shown in keys else 1
+        groups = []
+        if words:
+            results = SearchResults(words, bounded.name_terms)
+            groups = [results.group(key, page) for key in keys]
+        if page > 1 and not any(group["results"] for group in groups):
+            raise Http404(gettext("There is no such page of results."))
         context.update(
             query=query,
             max_query_length=MAX_QUERY_LENGTH,
             search_messages=bounded.notices,
             groups=groups,
+            one_group=shown in keys,
             total_count=sum(group["count"] for group in groups),
         )
         return context
 
-    def result_groups(self, words, name_terms):
-        found_people, found_organizations = Person.objects.none(), Organization.objects.none()
+
+# Past this page no search has results (and SQLite refuses an offset past 64 bits).
+LAST_PAGE = 100_000
+
+
+def page_number(raw):
+    """A page of results: a whole number from 1 (else a 404, as the site's lists answer)."""
+    if raw is None:
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= LAST_PAGE:
+        raise Http404(gettext("There is no such page of results."))
+    return int(raw)
+
+
+class SearchResults:
+    """What a search finds, group by group. The people and organizations it names are read once
+    (their keys), and each group uses them: the stories and cases about them, whose text may
+    spell a name differently from the query."""
+
+    def __init__(self, words, name_terms):
+        self.words = words
+        self.name_terms = name_terms
+        exact_people, close_people, self.organization_keys = set(), set(), set()
         if name_terms:
             # A query of only punctuation folds to no terms, which would match every name.
-            found_people = Person.objects.searchable().matching(name_terms)
-            found_organizations = Organization.objects.public().matching(name_terms)
-        # A name typed in any spelling also finds the stories and cases about that person or
-        # organization, whose text may spell the name differently.
+            exact_people, close_people = Person.objects.searchable().matching_keys(name_terms)
+            self.organization_keys = set(
+                Organization.objects.public().matching(name_terms).values_list("pk", flat=True)
+            )
+        self.people_keys = KeySet(exact_people | close_people)
+        self.close_people = KeySet(close_people)
+        self.organization_keys = KeySet(self.organization_keys)
+
+    def group(self, key, page=1):
+        """The group's count and its results on the page, with what its template shows."""
+        offset = (page - 1) * RESULTS_PER_GROUP
+        count, results = getattr(self, key)(offset)
+        return {
+            "key": key,
+            "title": dict(GROUPS)[key],
+            "count": count,
+            "results": results,
+            "is_capped": count > len(results),
+            "page": page,
+            "page_count": max(1, math.ceil(count / RESULTS_PER_GROUP)),
+        }
+
+    def stories(self, offset):
+        people_stories = Person.stories.through.objects.filter(InKeys("person", self.people_keys))
+        organization_stories = Organization.stories.through.objects.filter(
+            InKeys("organization", self.organization_keys)
+        )
         stories = (
             Article.objects.published()
             .filter(
-                Q(pk__in=Article.objects.matching(words).values("pk"))
-                | Q(pk__in=found_people.values("stories"))
-                | Q(pk__in=found_organizations.values("stories"))
+                Q(pk__in=Article.objects.matching(self.words).values("pk"))
+                | Q(pk__in=people_stories.values("article"))
+                | Q(pk__in=organization_stories.values("article"))
             )
-            .best_match_first(words)
+            .best_match_first(self.words)
         )
+        # How many there are and the page in one query: each row carries the total (a window
+        # over the whole result), so the matches are worked out once, not twice.
+        rows = list(
+            stories.annotate(found_count=Window(Count("pk")))[offset : offset + RESULTS_PER_GROUP]
+        )
+        return (rows[0].found_count if rows else 0), rows
+
+    def people(self, offset):
+        # One line per person, as stories show them: organizations, case, sentence. Exact names
+        # first, then names within a letter of the query (people/close_names.py, a few).
+        people = Person.objects.searchable().filter(InKeys("pk", self.people_keys))
+        order = ["name", "pk"]
+        if self.close_people:
+            close_last = models.Case(
+                models.When(InKeys("pk", self.close_people), then=models.Value(1)),
+                default=models.Value(0),
+                output_field=models.IntegerField(),
+            )
+            people = people.alias(closeness=close_last)
+            order.insert(0, "closeness")
+        people = people.order_by(*order).with_story_lines()
+        return len(self.people_keys), list(people[offset : offset + RESULTS_PER_GROUP])
+
+    def organizations(self, offset):
+        organizations = Organization.objects.public().filter(InKeys("pk", self.organization_keys))
+        return (
+            len(self.organization_keys),
+            list(organizations[offset : offset + RESULTS_PER_GROUP]),
+        )
+
+    def cases(self, offset):
         cases_in_city = Case.objects.none()
-        if name_terms:
+        if self.name_terms:
             # A city in any script or spelling ("Алматы", "Almaty"), as names are matched.
-            cases_in_city = Case.objects.published().in_city_matching(name_terms)
-        cases = Case.objects.published().filter(
-            Q(pk__in=Case.objects.matching(words).values("pk"))
-            | Q(pk__in=Defendant.objects.public().filter(person__in=found_people).values("case"))
-            | Q(pk__in=found_organizations.values("cases"))
-            | Q(pk__in=cases_in_city.values("pk"))
+            cases_in_city = Case.objects.published().in_city_matching(self.name_terms)
+        defendants = Defendant.objects.public().filter(InKeys("person", self.people_keys))
+        organization_cases = Case.organizations.through.objects.filter(
+            InKeys("organization", self.organization_keys)
         )
-        # One line per person, as stories show them: organizations, case, sentence.
-        # Exact names first, then names within a letter of the query (people/close_names.py).
-        if name_terms:
-            found_people = found_people.closest_first(name_terms)
-        people = found_people.with_story_lines()
-        querysets = [
-            ("stories", "Stories", stories),
-            ("people", "People", people),
-            ("organizations", "Organizations", found_organizations),
-            ("cases", "Cases", cases),
-        ]
-        groups = []
-        for key, title, queryset in querysets:
-            count = queryset.count()
-            groups.append(
-                {
-                    "key": key,
-                    "title": title,
-                    "count": count,
-                    "results": list(queryset[:RESULTS_PER_GROUP]) if count else [],
-                    "is_capped": count > RESULTS_PER_GROUP,
-                }
+        # The cases' keys first (thousands for a common name), then the page of them: the
+        # database then orders a list of keys, not the whole search again.
+        case_keys = KeySet(
+            Case.objects.published()
+            .filter(
+                Q(pk__in=Case.objects.matching(self.words).values("pk"))
+                | Q(pk__in=defendants.values("case"))
+                | Q(pk__in=organization_cases.values("case"))
+                | Q(pk__in=cases_in_city.values("pk"))
             )
-        return groups
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        cases = Case.objects.published().filter(InKeys("pk", case_keys))
+        return len(case_keys), list(cases[offset : offset + RESULTS_PER_GROUP])

@@ -10,19 +10,22 @@ from newsroom.models import Article, Page
 from newsroom.preview import StaffPreviewMixin
 from newsroom.share_images import stored_share_image
 from newsroom.statistics.figures import in_prison_now
-from people.models import Person
+from people.models import Recognition
 
 
 def home(request):
     this_year = timezone.now().year
     # Dated verdicts first, newest first; those whose date was not reported after them.
     recent_verdicts = list(
-        Case.objects.published().with_verdict().newest_verdict_first().with_defendants()[:5]
+        Case.objects.published()
+        .with_verdict()
+        .newest_verdict_first()
+        .with_defendants(charges=False)[:5]
     )
     # Certainly in prison today, and "may be" (a release window that straddles today or cannot
     # be worked out, cases/release.py): the count /statistics/ and organization pages give.
     imprisoned_count, maybe_imprisoned_count = in_prison_now(Case.objects.published())
-    _, imprisoned_recognised_count = Person.objects.imprisoned_counts()
+    imprisoned_recognised_count = Recognition.objects.public().count_people_in_prison()
     # Both figures in one aggregate query.
     sentenced_this_year_count, sentenced_undated_count = (
         Defendant.objects.public().sentenced_counts(this_year)

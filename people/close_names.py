@@ -71,6 +71,23 @@ def name_matches(terms, search_name):
     return all(term in search_name or term_is_close(term, words) for term in terms)
 
 
+def names_containing(model, term):
+    """The condition that a row's normalised name (`search_name`) contains the term, asked of
+    the trigram index: PostgreSQL's serves LIKE; on SQLite the trigram table is asked for the
+    term as a phrase, which matches it anywhere in a name (a term of fewer than three letters
+    has no trigram: the names are read)."""
+    from django.db.models import Q
+    from django.db.models.expressions import RawSQL
+
+    index_table = SQLITE_TRIGRAM_TABLES.get(model._meta.db_table)
+    if connection.vendor != "sqlite" or index_table is None or len(term) < 3:
+        return Q(search_name__contains=term)
+    # The terms are normalised (people/names.py: letters and digits only), so the phrase needs
+    # no escaping beyond its quotes.
+    found = RawSQL(f"SELECT rowid FROM {index_table} WHERE {index_table} MATCH %s", [f'"{term}"'])
+    return Q(pk__in=found)
+
+
 def trigrams(terms):
     """The three-letter pieces of the terms that may be matched fuzzily."""
     pieces = []

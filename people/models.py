@@ -56,6 +56,7 @@ def surname_first(name):
 class PersonQuerySet(models.QuerySet):
     def public(self):
         """People readers may see. Withheld names still show, but only as "name withheld"."""
+        # DefendantQuerySet.public() asks for the complement (is_public=False): keep in step.
         return self.filter(is_public=True)
 
     def searchable(self):
@@ -72,17 +73,6 @@ class PersonQuerySet(models.QuerySet):
         day = day or timezone.localdate()
         serving = Defendant.objects.public().in_prison_on(day)
         return self.public().filter(pk__in=serving.values("person"))
-
-    def imprisoned_counts(self):
-        """(how many are imprisoned(), how many of those are also recognised()), in one
-        aggregate query."""
-        totals = self.imprisoned().aggregate(
-            total=models.Count("pk"),
-            recognised=models.Count(
-                "pk", filter=models.Q(pk__in=Recognition.objects.public().values("person"))
-            ),
-        )
-        return totals["total"], totals["recognised"]
 
     def maybe_imprisoned(self, day=None):
         """Public people who may be in prison on the day but are not certainly: a window that
@@ -237,13 +227,51 @@ class PersonQuerySet(models.QuerySet):
             condition |= models.Q(pk__in=sorted(close))
         return self.filter(condition)
 
-    def closest_first(self, terms):
-        """Names that contain every term first, then the close ones; by name within each."""
-        exact = models.Case(
-            models.When(containing_every_term(Person, terms), then=models.Value(0)),
-            default=models.Value(1),
+    def matching_keys(self, terms, close_ids=None):
+        """The keys of the people matching(terms) finds, read once for a page that uses them
+        again and again (search), as (exact, close): those whose name or an alternate name
+        contains every term, and those only within a letter of it.
+
+        Asked so that the name indexes answer it: the alternate names that contain a term are
+        read first (they are few), so that each term is "the name contains it, or the key is
+        one of these", which PostgreSQL's trigram index and SQLite's trigram table look up,
+        where an OR with a subquery made either database read every name."""
+        from newsroom.key_lists import InKeys
+        from people.close_names import close_person_ids, names_containing
+
+        close = close_person_ids(terms) if close_ids is None else close_ids
+        terms = list(dict.fromkeys(terms))  # a term typed twice is one condition
+        by_alternate = {term: set() for term in terms}
+        alternates = models.Q()
+        for term in terms:
+            alternates |= models.Q(search_name__contains=term)
+        for person_id, search_name in PersonName.objects.filter(alternates).values_list(
+            "person_id", "search_name"
+        ):
+            for term in terms:
+                if term in search_name:
+                    by_alternate[term].add(person_id)
+        exact = models.Q()
+        for term in terms:
+            term_condition = names_containing(Person, term)
+            if by_alternate[term]:
+                term_condition |= models.Q(InKeys("pk", by_alternate[term]))
+            exact &= term_condition
+        is_exact = models.Case(
+            models.When(exact, then=models.Value(True)),
+            default=models.Value(False),
+            output_field=models.BooleanField(),
         )
-        return self.alias(closeness=exact).order_by("closeness", "name", "pk")
+        rows = (
+            self.filter(exact | models.Q(InKeys("pk", close)))
+            .annotate(is_exact=is_exact)
+            .order_by()
+            .values_list("pk", "is_exact")
+        )
+        found = {False: set(), True: set()}
+        for key, exact_match in rows:
+            found[exact_match].add(key)
+        return found[True], found[False]
 
     def photos_on_public_pages(self):
         """{pk: stored photo name} of these people whose photo public pages show (public and
@@ -787,6 +815,21 @@ class RecognitionQuerySet(models.QuerySet):
             models.Exists(
                 Organization.objects.public().filter(pk=models.OuterRef("organization_id"))
             ),
+        )
+
+    def count_people_in_prison(self, day=None):
+        """How many people these recognitions name are imprisoned() on the day (today by
+        default): Person.objects.imprisoned().recognised().count(), counted from the
+        recognitions, which are few, rather than from everyone in prison."""
+        from cases.models import Defendant
+
+        day = day or timezone.localdate()
+        in_prison = Defendant.objects.public().in_prison_on(day)
+        return (
+            self.filter(models.Exists(in_prison.filter(person=models.OuterRef("person_id"))))
+            .values("person")
+            .distinct()
+            .count()
         )
 
 

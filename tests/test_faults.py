@@ -355,6 +355,9 @@ def test_the_statement_timeout_applies_to_the_sites_connections(settings):
             "SELECT EXTRACT(EPOCH FROM current_setting('statement_timeout')::interval) * 1000"
         )
         assert int(cursor.fetchone()[0]) == settings.DB_STATEMENT_TIMEOUT_MS == 5000
+        # Nor JIT compilation, which cost page queries a second (newsroom/settings.py).
+        cursor.execute("SELECT current_setting('jit')")
+        assert cursor.fetchone()[0] == "off"
 
 
 def settings_in_a_fresh_interpreter(code, **environ):
@@ -394,16 +397,16 @@ def test_the_statement_timeout_is_a_setting_of_the_postgresql_connection():
     url = "postgres://newsroom@127.0.0.1:5432/newsroom"
     show = "print(s.DATABASES['default']['OPTIONS'].get('options'))"
     assert settings_in_a_fresh_interpreter(show, DATABASE_URL=url).stdout.strip() == (
-        "-c statement_timeout=5000"
+        "-c jit=off -c statement_timeout=5000"
     )
     result = settings_in_a_fresh_interpreter(
         show, DATABASE_URL=url, DJANGO_DB_STATEMENT_TIMEOUT_MS="1500"
     )
-    assert result.stdout.strip() == "-c statement_timeout=1500"
+    assert result.stdout.strip() == "-c jit=off -c statement_timeout=1500"
     off = settings_in_a_fresh_interpreter(
         show, DATABASE_URL=url, DJANGO_DB_STATEMENT_TIMEOUT_MS="0"
     )
-    assert off.stdout.strip() == "None"
+    assert off.stdout.strip() == "-c jit=off"
     wrong = settings_in_a_fresh_interpreter(show, DJANGO_DB_STATEMENT_TIMEOUT_MS="5s")
     assert wrong.returncode != 0
     assert "DJANGO_DB_STATEMENT_TIMEOUT_MS must be a whole number" in wrong.stderr

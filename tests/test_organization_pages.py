@@ -13,7 +13,7 @@ from tests.factories import (
     PersonFactory,
     SentencePartFactory,
 )
-from tests.page_helpers import count_queries, links, page_text
+from tests.page_helpers import count_queries, href_for, links, page_text
 
 DVK_URL = "/organizations/democratic-choice-of-kazakhstan/"
 
@@ -167,4 +167,54 @@ def test_organization_list_runs_the_same_queries_for_3_or_30_organizations(clien
     for organization in OrganizationFactory.create_batch(27):
         DesignationFactory(organization=organization)
     many = count_queries(client, "/organizations/")
+    assert few == many
+
+
+def organization_with_cases(count):
+    """An organization with `count` cases: half about it, half of its members' trials, with
+    verdicts a month apart (case 0 the oldest)."""
+    organization = OrganizationFactory()
+    for number in range(count):
+        case = CaseFactory(
+            title=f"Trial {number:02d}",
+            verdict_date=PartialDate(2000 + number // 12, 1 + number % 12),
+        )
+        if number % 2:
+            case.organizations.add(organization)
+        else:
+            member = PersonFactory()
+            MembershipFactory(person=member, organization=organization)
+            DefendantFactory(person=member, case=case)
+    return organization
+
+
+def test_organization_page_lists_the_newest_verdicts_and_links_to_all_its_cases(client, db):
+    organization = organization_with_cases(23)
+    response = client.get(organization.get_absolute_url())
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "20 of 23 cases, newest verdicts first." in text
+    listed = [number for number in range(23) if f"Trial {number:02d}" in text]
+    assert listed == list(range(3, 23))
+    href = href_for(response, "All 23 cases concerning it or its members")
+    assert href == f"/cases/?organization={organization.slug}"
+    all_cases = client.get(href)
+    assert all_cases.status_code == 200
+    assert all_cases.context["paginator"].count == 23
+
+
+def test_organization_page_with_few_cases_lists_them_all_without_the_link(client, db):
+    organization = organization_with_cases(3)
+    response = client.get(organization.get_absolute_url())
+    assert response.status_code == 200
+    text = page_text(response)
+    assert all(f"Trial {number:02d}" in text for number in range(3))
+    assert "newest verdicts first" not in text
+    assert not [label for _, label in links(response) if label.startswith("All 3 cases")]
+    assert "Cases concerning it or its members" in text
+
+
+def test_organization_page_runs_the_same_queries_for_3_or_60_cases(client, db):
+    few = count_queries(client, organization_with_cases(3).get_absolute_url())
+    many = count_queries(client, organization_with_cases(60).get_absolute_url())
     assert few == many

@@ -27,7 +27,7 @@ from newsroom.models import Article
 from newsroom.share_images import HEIGHT as SHARE_IMAGE_HEIGHT
 from newsroom.share_images import WIDTH as SHARE_IMAGE_WIDTH
 from newsroom.share_images import share_image_url
-from people.models import Membership, Organization, Person
+from people.models import Organization, Person
 
 register = template.Library()
 
@@ -128,10 +128,12 @@ def article_sharing(request, article):
 
 def article_json_ld(request, article):
     url = absolute_url(request, article.get_absolute_url())
-    cases = Case.objects.published().filter(stories=article)
-    organizations = Organization.objects.public().filter(stories=article)
+    # What the story page shows (prefetched by ArticleQuerySet.with_references(), else read
+    # by Article's properties of the same names), without reading it again.
+    cases = article.published_cases
+    organizations = article.public_organizations
     # Named people only: a withheld or unreported name has nothing to say here.
-    people = Person.objects.searchable().filter(stories=article)
+    people = [person for person in article.public_people if person.is_named]
     return without_empty(
         {
             "@context": "https://schema.org",
@@ -194,7 +196,8 @@ def person_sharing(request, person):
 def person_json_ld(request, person):
     if not person.is_named:
         return None
-    memberships = Membership.objects.public().filter(person=person).select_related("organization")
+    # As the page shows them (PersonQuerySet.with_details() prefetched them).
+    memberships = person.public_memberships
     alternate_names = [person.native_name, *(n.name for n in person.alternate_names.all())]
     organizations = {m.organization.pk: m.organization for m in memberships}
     return without_empty(
@@ -245,7 +248,8 @@ def case_sharing(request, case):
 
 
 def case_json_ld(request, case):
-    organizations = Organization.objects.public().filter(cases=case)
+    # As the page shows them (CaseQuerySet.with_details() prefetched them).
+    organizations = case.public_organizations
     return without_empty(
         {
             "@context": "https://schema.org",
