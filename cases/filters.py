@@ -4,7 +4,7 @@ import math
 
 import django_filters
 from django import forms
-from django.db.models import IntegerField, Q
+from django.db.models import F, IntegerField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext, gettext_lazy
 
@@ -17,11 +17,10 @@ from newsroom.filters import (
     UNKNOWN_RECOGNISED,
     UNKNOWN_SENTENCE,
     CodeListFilter,
+    Facet,
     FacetedFilterSet,
     FreeTextFilter,
     ListFilterForm,
-    count_by,
-    count_each,
     country_name,
     country_options,
     organization_label,
@@ -221,39 +220,44 @@ class CaseFilter(FacetedFilterSet):
         return queryset.filter(country__in=[code.upper() for code in codes])
 
     def filter_search(self, queryset, name, text):
-        return queryset.filter(pk__in=self.text_matches(text, lambda cases: cases.search(text)))
+        return queryset.filter(self.among_text_matches(text, lambda cases: cases.search(text)))
 
     def facets(self):
-        base = self.queryset.prefetch_related(None)
         organizations = public_organization_choices()
-        counts_by_id = self.filtered_without(base, "organization").count_per_organization()
+        charges = list(Charge.objects.shown_publicly())
+        term = self.term_months()
+        counts = self.count_facets(
+            {
+                "organization": Facet(
+                    ("organization",), count=lambda cases: cases.count_per_organization()
+                ),
+                "charge": Facet(("charge",), count=lambda cases: cases.count_per_charge()),
+                "sentence": Facet(
+                    ("sentence", "min_years", "max_years"),
+                    count=lambda cases: cases.count_per_sentence_kind(*term),
+                    depends_on=repr(term),
+                ),
+                "status": Facet(("status",), value=F("status")),
+                "year": Facet(("year",), value=Cast("verdict_date", IntegerField()) / 10000),
+                "recognised": Facet(
+                    ("recognised",),
+                    count=lambda cases: {"1": cases.with_recognised_defendant().count()},
+                ),
+                "country": Facet(("country",), value=F("country")),
+            }
+        )
         organization_counts = {
-            organization.slug: counts_by_id.get(organization.pk, 0)
+            organization.slug: counts["organization"].get(organization.pk, 0)
             for organization in organizations
         }
-        charges = list(Charge.objects.shown_publicly())
-        charge_counts_by_id = self.filtered_without(base, "charge").count_per_charge()
-        charge_counts = {charge.slug: charge_counts_by_id.get(charge.pk, 0) for charge in charges}
-        term = self.term_months()
-        sentence_counts = self.filtered_without(
-            base, "sentence", "min_years", "max_years"
-        ).count_per_sentence_kind(*term)
-        status_counts = count_by(self.filtered_without(base, "status"), "status")
-        year_counts = count_by(
-            self.filtered_without(base, "year").exclude(verdict_date=None),
-            Cast("verdict_date", IntegerField()) / 10000,
-        )
+        charge_counts = {charge.slug: counts["charge"].get(charge.pk, 0) for charge in charges}
+        year_counts = counts["year"]
         years = [(str(year), str(year)) for year in sorted(year_counts, reverse=True)]
         years += [
             (year, year)
             for year in self.selected_values("year")
             if len(year) == 4 and year.isdigit() and int(year) not in year_counts
         ]
-        recognised_counts = count_each(
-            self.filtered_without(base, "recognised"),
-            {"1": Q(pk__in=Case.objects.with_recognised_defendant())},
-        )
-        country_counts = count_by(self.filtered_without(base, "country"), "country")
         return {
             "organization": organization_options(self, organizations, organization_counts),
             "charge": self.options(
@@ -262,11 +266,11 @@ class CaseFilter(FacetedFilterSet):
                 charge_counts,
                 keep_empty=False,
             ),
-            "sentence": self.options("sentence", SentencePart.Kind.choices, sentence_counts),
-            "status": self.options("status", Case.Status.choices, status_counts),
+            "sentence": self.options("sentence", SentencePart.Kind.choices, counts["sentence"]),
+            "status": self.options("status", Case.Status.choices, counts["status"]),
             "year": self.options(
                 "year", years, {str(year): total for year, total in year_counts.items()}
             ),
-            "recognised": self.options("recognised", RECOGNISED_CHOICES, recognised_counts),
-            "country": country_options(self, country_counts),
+            "recognised": self.options("recognised", RECOGNISED_CHOICES, counts["recognised"]),
+            "country": country_options(self, counts["country"]),
         }

@@ -14,7 +14,7 @@ from django_countries.fields import CountryField
 from newsroom.models import Article, Source, containing_every_word
 from newsroom.partial_dates import PartialDateField
 from newsroom.slugs import unique_slug
-from people.models import Membership, Organization, Person
+from people.models import Membership, Organization, Person, Recognition
 
 
 def format_months(months):
@@ -196,15 +196,17 @@ class CaseQuerySet(models.QuerySet):
         in one grouped query whatever the number of organizations: the distinct
         (organization, case) pairs of both routes are counted together, so a case reached
         both ways counts once."""
-        cases = self.order_by().values("pk")
         about = (
-            Case.organizations.through.objects.filter(case__in=cases)
+            Case.organizations.through.objects.filter(case__in=self.order_by().values("pk"))
             .order_by()
             .values_list("organization_id", "case_id")
         )
+        # A public defendant is a public person in a published case, and a public membership's
+        # person is public: joined straight to the defendants of the published cases among
+        # these, rather than to every public defendant (twice as fast on both databases).
         via_members = (
             Membership.objects.public()
-            .filter(person__defendants__in=Defendant.objects.public().filter(case__in=cases))
+            .filter(person__defendants__case__in=self.published().order_by().values("pk"))
             .order_by()
             .values_list("organization_id", "person__defendants__case_id")
         )
@@ -223,19 +225,32 @@ class CaseQuerySet(models.QuerySet):
     def count_per_sentence_kind(self, min_months=None, max_months=None):
         """{kind: how many of these cases have a public defendant with a part of that kind
         (and term)}, in one grouped query."""
-        defendants = Defendant.objects.public().filter(case__in=self.order_by().values("pk"))
         return (
             SentencePart.objects.of_kinds_and_term((), min_months, max_months)
-            .filter(defendant__in=defendants)
+            .filter(**self.public_defendants_lookup("defendant__"))
             .count_per_kind("defendant__case")
         )
 
+    def public_defendants_lookup(self, prefix=""):
+        """The filter arguments for rows whose defendant (reached by `prefix`, e.g.
+        "defendant__") is a public defendant of one of these cases: a public person in one of
+        them that is published. Joined straight to these cases, rather than through the
+        subquery of every public defendant: half the time on SQLite and PostgreSQL."""
+        return {
+            f"{prefix}case__in": self.published().order_by().values("pk"),
+            f"{prefix}person__is_public": True,
+        }
+
     def with_recognised_defendant(self):
         """Cases with a public defendant whom a named organization recognises as a political
-        prisoner or as persecuted for their views (Person.objects.recognised())."""
-        defendants = Defendant.objects.public().filter(
-            person__in=Person.objects.recognised().values("pk")
-        )
+        prisoner or as persecuted for their views (Person.objects.recognised(): a recognition
+        of a public person by a public organization). The rules are joins in one uncorrelated
+        subquery, not nested EXISTS subqueries: with those, PostgreSQL took seconds over a few
+        dozen cases whenever its statistics were out of date."""
+        recognised = Recognition.objects.filter(
+            person__is_public=True, organization__is_public=True
+        ).values("person")
+        defendants = Defendant.objects.filter(case__is_published=True, person__in=recognised)
         return self.filter(pk__in=defendants.values("case"))
 
     def with_sentence(self, kinds=(), min_months=None, max_months=None):
@@ -259,9 +274,8 @@ class CaseQuerySet(models.QuerySet):
     def count_per_charge(self):
         """{charge id: how many of these cases have a public defendant charged under it}, by
         charged_under()'s rule, in one grouped query whatever the number of charges."""
-        defendants = Defendant.objects.public().filter(case__in=self.order_by().values("pk"))
         rows = (
-            DefendantCharge.objects.filter(defendant__in=defendants)
+            DefendantCharge.objects.filter(**self.public_defendants_lookup("defendant__"))
             .order_by()
             .values_list("charge_id")
             .annotate(total=models.Count("defendant__case", distinct=True))
@@ -450,14 +464,15 @@ def charge_slug(country, legal_code, article, description):
 class ChargeQuerySet(models.QuerySet):
     def shown_publicly(self):
         """Charges readers can see: held by a public defendant (a public person in a published
-        case)."""
-        return self.filter(
-            models.Exists(
-                DefendantCharge.objects.filter(
-                    charge=models.OuterRef("pk"),
-                    defendant__in=Defendant.objects.public(),
-                )
-            )
+        case). Found as each charge's first public holder: a subquery that stops at the first
+        one on SQLite and PostgreSQL alike (an EXISTS, or an IN over the public defendants,
+        made one of them read every defendant)."""
+        first_public_holder = DefendantCharge.objects.filter(
+            models.Exists(Defendant.objects.public().filter(pk=models.OuterRef("defendant_id"))),
+            charge=models.OuterRef("pk"),
+        ).values("pk")[:1]
+        return self.alias(first_public_holder=models.Subquery(first_public_holder)).filter(
+            first_public_holder__isnull=False
         )
 
 

@@ -3,18 +3,31 @@
 Every filter calls a QuerySet method (or names its field and lookup), so the rules for what a
 parameter means live on the models, next to the public() rules they build on. Repeated values
 of one parameter are ORed, different parameters are ANDed (design.md). Each option shows how
-many results it would give with the other active filters: one aggregate query per facet.
+many results it would give with the other active filters (FacetedFilterSet.count_facets):
+
+- facets whose own filter is not active count the same rows, the list's results: a short list
+  of results is found once, as ids (MATERIALISED_ROWS), and facets counted by a value of the
+  rows themselves (status, year, country) share one grouped query;
+- a facet that counts the whole public list (no other filter active) gives the same figures to
+  every reader until something changes: with the page cache on, they are kept in the cache under
+  its content version (newsroom/page_cache.py), which every committed change replaces.
 """
 
+import contextlib
 import copy
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import django_filters
 from django import forms
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, Lookup, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
@@ -31,6 +44,11 @@ from people.models import Organization
 COUNTRY_CODES = frozenset(code.lower() for code, name in countries)
 # Free-text matches up to this many are listed by id in the facet queries (text_matches()).
 MATERIALISED_TEXT_MATCHES = 500
+# A filtered list of at most this many rows is found once per request and listed by id in the
+# page's count, its rows and the facet queries (FacetedFilterSet.facet_rows()), rather than each
+# of them applying every filter again.
+MATERIALISED_ROWS = 10000
+FACET_COUNTS_CACHE_SECONDS = 600
 UNKNOWN_ORGANIZATION = "No organization on this site has the address “%(value)s”."
 UNKNOWN_SENTENCE = "“%(value)s” is not a kind of sentence: choose one from the list."
 UNKNOWN_COUNTRY = "Enter a country as a two-letter ISO code in lower case, e.g. kz."
@@ -96,20 +114,74 @@ class CodeListFilter(django_filters.MultipleChoiceFilter):
     field_class = CodeListField
 
 
+class AmongIds(Lookup):
+    """A field's value is among a list of ids given as ONE parameter (a PostgreSQL array, a
+    JSON array on SQLite), not one parameter an id as `__in` does: Django prepares every
+    parameter of an IN list and PostgreSQL plans a long one slowly (a count among 10,000 ids:
+    131 ms, as one array: 24 ms). Used as `queryset.filter(AmongIds(F("pk"), ids))`."""
+
+    lookup_name = "among_ids"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [int(value) for value in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet  # as `__in` does: Django then runs no query for none
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+        if connection.vendor == "sqlite":
+            ids = json.dumps(self.rhs)
+            return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, ids]
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*lhs_params, *self.rhs]
+
+
+def among_ids(ids):
+    """The condition that a row's primary key is one of ids (AmongIds)."""
+    return AmongIds(F("pk"), ids)
+
+
+def digest(text):
+    """A short digest of text, for a cache key (any text, of any length)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def is_empty(value):
     """An unset filter: None, "", or an empty list or queryset (0 is a value)."""
     return value in EMPTY_VALUES or (hasattr(value, "__len__") and len(value) == 0)
 
 
-def count_each(queryset, conditions):
-    """{key: how many rows of queryset match conditions[key]}, in one aggregate query."""
-    if not conditions:
-        return {}
-    aliases = {f"option_{index}": condition for index, condition in enumerate(conditions.values())}
-    totals = queryset.order_by().aggregate(
-        **{alias: Count("pk", filter=condition) for alias, condition in aliases.items()}
-    )
-    return {key: totals[alias] for key, alias in zip(conditions, aliases, strict=True)}
+@dataclass(frozen=True)
+class Facet:
+    """How one facet of a list is counted, over the list filtered by every active filter but
+    `excluded` (its own): by `value`, an expression of each row ("status", a year), counted in
+    one grouped query with the other such facets over the same rows (count_together), or by
+    `count`, a function of the rows giving {option: count}, for counts that need joins or
+    conditions of their own (per organization; "recognised"). Rows whose value is null count
+    for no option."""
+
+    excluded: tuple = ()
+    value: Any = None
+    count: Callable | None = None
+    # What else the counts depend on besides the rows (e.g. the term of the sentence facet),
+    # as text: part of the key under which counts over the whole list are cached.
+    depends_on: str = ""
+
+
+def count_together(queryset, facets):
+    """{facet name: {value: count}} for facets counted by value over the rows of queryset, in
+    one query grouped by every value at once. (A condition with a subquery is counted apart:
+    inside an aggregate, PostgreSQL may run the subquery once per row.)"""
+    values = {f"value_{index}": facet.value for index, facet in enumerate(facets.values())}
+    rows = queryset.order_by().values(**values).annotate(total=Count("pk"))
+    counts = {name: defaultdict(int) for name in facets}
+    for row in rows:
+        for index, name in enumerate(facets):
+            if row[f"value_{index}"] is not None:
+                counts[name][row[f"value_{index}"]] += row["total"]
+    return {name: dict(totals) for name, totals in counts.items()}
 
 
 def count_by(queryset, expression):
@@ -188,6 +260,109 @@ class FacetedFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         return self.filtered_without(queryset)
 
+    def applied_filters(self, excluded=()):
+        """The names of the valid active filters, but the excluded ones, in a fixed order."""
+        if not self.is_bound:
+            return ()
+        self.form.is_valid()  # cleans the form once; cleaned_data holds the valid filters
+        return tuple(
+            name
+            for name, value in self.form.cleaned_data.items()
+            if name not in excluded and not is_empty(value)
+        )
+
+    def matching_ids(self, applied):
+        """The ids of the rows of this list that the applied filters keep, found once per
+        request: a list when there are at most MATERIALISED_ROWS, else None."""
+        found = self.__dict__.setdefault("_matching_ids", {})
+        if applied not in found:
+            excluded = [name for name in self.filters if name not in applied]
+            rows = self.filtered_without(self.queryset.prefetch_related(None), *excluded)
+            ids = list(rows.order_by().values_list("pk", flat=True)[: MATERIALISED_ROWS + 1])
+            found[applied] = ids if len(ids) <= MATERIALISED_ROWS else None
+        return found[applied]
+
+    def facet_rows(self, *excluded):
+        """The rows a facet counts: the list filtered by every valid active filter except the
+        excluded ones. When that is every active filter (the facet's own is not active), they
+        are the list's results, which the page and the other such facets count too: listed
+        by id when they are few (matching_ids), so that no query applies the filters again.
+        The rows without an active filter are counted by that filter's facet alone: there,
+        the filters are applied in its query (finding the ids first would cost as much)."""
+        base = self.queryset.prefetch_related(None)
+        applied = self.applied_filters(excluded)
+        if not applied:
+            return base
+        ids = self.matching_ids(applied) if applied == self.applied_filters() else None
+        if ids is None:
+            return self.filtered_without(base, *excluded)
+        return base.filter(among_ids(ids))
+
+    def results(self):
+        """The list's results, as the page shows and counts them: qs, or the same rows by id
+        when they are few (see facet_rows)."""
+        applied = self.applied_filters()
+        ids = self.matching_ids(applied) if applied else None
+        return self.qs if ids is None else self.queryset.filter(among_ids(ids))
+
+    def count_facets(self, facets):
+        """{facet name: {option: count}} for facets, {name: Facet}: facets over the same rows
+        share them (facet_rows) and their grouped query (count_together); the counts over the
+        whole list may come from the cache (whole_list_cache_keys)."""
+        self.facet_definitions = facets
+        whole_list = [
+            name for name, facet in facets.items() if not self.applied_filters(facet.excluded)
+        ]
+        counts = self.cached_whole_list_counts(whole_list)
+        together = defaultdict(dict)
+        for name, facet in facets.items():
+            if name in counts:
+                continue
+            if facet.count is not None:
+                counts[name] = facet.count(self.facet_rows(*facet.excluded))
+            else:
+                together[self.applied_filters(facet.excluded)][name] = facet
+        for facets_over_the_same_rows in together.values():
+            excluded = next(iter(facets_over_the_same_rows.values())).excluded
+            counts.update(count_together(self.facet_rows(*excluded), facets_over_the_same_rows))
+        self.cache_whole_list_counts({name: counts[name] for name in whole_list if name in counts})
+        return counts
+
+    # The counts over the whole list, kept under the page cache's content version
+
+    def whole_list_cache_keys(self, names):
+        """{cache key: facet name}, or {} when no key can be trusted: the page cache is off
+        (nothing then replaces its content version on a change) or cannot keep a version. A
+        key holds the version, the list's own query (should a view list other rows) and what
+        else the facet's counts depend on."""
+        from newsroom.page_cache import content_version, page_cache_enabled
+
+        if not names or not page_cache_enabled():
+            return {}
+        if "_whole_list_key_prefix" not in self.__dict__:
+            self._whole_list_key_prefix = None
+            version = content_version()
+            with contextlib.suppress(EmptyResultSet):  # a list known to be empty: no key
+                query = str(self.queryset.prefetch_related(None).order_by().query)
+                if version is not None:
+                    self._whole_list_key_prefix = f"filters:facets:{version}:{digest(query)}"
+        if self._whole_list_key_prefix is None:
+            return {}
+        prefix = self._whole_list_key_prefix
+        depends_on = {name: self.facet_definitions[name].depends_on for name in names}
+        return {f"{prefix}:{name}:{digest(depends_on[name])}": name for name in names}
+
+    def cached_whole_list_counts(self, names):
+        keys = self.whole_list_cache_keys(names)
+        return {keys[key]: counts for key, counts in cache.get_many(list(keys)).items()}
+
+    def cache_whole_list_counts(self, counts):
+        keys = self.whole_list_cache_keys(list(counts))
+        if keys:
+            cache.set_many(
+                {key: counts[name] for key, name in keys.items()}, FACET_COUNTS_CACHE_SECONDS
+            )
+
     def text_matches(self, text, search):
         """The ids of the rows of this list that `search(queryset)` keeps for a free-text
         filter, found once per request however many facets are counted: a list of ids when
@@ -201,6 +376,12 @@ class FacetedFilterSet(django_filters.FilterSet):
             ids = [row["pk"] for row in matches[: MATERIALISED_TEXT_MATCHES + 1]]
             found[text] = ids if len(ids) <= MATERIALISED_TEXT_MATCHES else matches
         return found[text]
+
+    def among_text_matches(self, text, search):
+        """The condition that a row is one of text_matches(): among the ids, or in the
+        subquery."""
+        matches = self.text_matches(text, search)
+        return among_ids(matches) if isinstance(matches, list) else Q(pk__in=matches)
 
     def filtered_without(self, queryset, *excluded):
         """The queryset filtered by every valid active filter except the excluded ones."""
@@ -338,9 +519,12 @@ class FilteredListMixin:
         return super().paginate_queryset(queryset, page_size)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         filterset = self.filterset
         valid = not filterset.is_bound or filterset.is_valid()
+        if valid:
+            # The same rows, by id when they are few: found once for the page and the facets.
+            kwargs["object_list"] = self.object_list = filterset.results()
+        context = super().get_context_data(**kwargs)
         paginator = context.get("paginator")
         facets = filterset.facets()
         active_filters = filterset.active_filters()

@@ -2,7 +2,7 @@
 newsroom/filters.py."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F
 from django.utils.translation import gettext_lazy
 
 from cases.models import SentencePart
@@ -14,11 +14,10 @@ from newsroom.filters import (
     UNKNOWN_RECOGNISED,
     UNKNOWN_SENTENCE,
     CodeListFilter,
+    Facet,
     FacetedFilterSet,
     FreeTextFilter,
     ListFilterForm,
-    count_by,
-    count_each,
     country_name,
     country_options,
     organization_label,
@@ -112,34 +111,34 @@ class PersonFilter(FacetedFilterSet):
         if not terms:
             return queryset.none()
         return queryset.filter(
-            pk__in=self.text_matches(text, lambda people: people.searchable().matching(terms))
+            self.among_text_matches(text, lambda people: people.searchable().matching(terms))
         )
 
     def facets(self):
-        base = self.queryset.prefetch_related(None)
         organizations = public_organization_choices()
-        counts_by_id = self.filtered_without(base, "organization").count_per_organization()
+        counts = self.count_facets(
+            {
+                "organization": Facet(
+                    ("organization",), count=lambda people: people.count_per_organization()
+                ),
+                "sentence": Facet(
+                    ("sentence",), count=lambda people: people.count_per_sentence_kind()
+                ),
+                "status": Facet(("status",), count=lambda people: people.count_per_prison_status()),
+                "recognised": Facet(
+                    ("recognised",), count=lambda people: {"1": people.recognised().count()}
+                ),
+                "country": Facet(("country",), value=F("country")),
+            }
+        )
         organization_counts = {
-            organization.slug: counts_by_id.get(organization.pk, 0)
+            organization.slug: counts["organization"].get(organization.pk, 0)
             for organization in organizations
         }
-        sentence_counts = self.filtered_without(base, "sentence").count_per_sentence_kind()
-        status_counts = count_each(
-            self.filtered_without(base, "status"),
-            {
-                "imprisoned": Q(pk__in=Person.objects.imprisoned()),
-                "maybe_imprisoned": Q(pk__in=Person.objects.maybe_imprisoned()),
-            },
-        )
-        recognised_counts = count_each(
-            self.filtered_without(base, "recognised"),
-            {"1": Q(pk__in=Person.objects.recognised())},
-        )
-        country_counts = count_by(self.filtered_without(base, "country"), "country")
         return {
             "organization": organization_options(self, organizations, organization_counts),
-            "sentence": self.options("sentence", SentencePart.Kind.choices, sentence_counts),
-            "status": self.options("status", STATUS_CHOICES, status_counts),
-            "recognised": self.options("recognised", RECOGNISED_CHOICES, recognised_counts),
-            "country": country_options(self, country_counts),
+            "sentence": self.options("sentence", SentencePart.Kind.choices, counts["sentence"]),
+            "status": self.options("status", STATUS_CHOICES, counts["status"]),
+            "recognised": self.options("recognised", RECOGNISED_CHOICES, counts["recognised"]),
+            "country": country_options(self, counts["country"]),
         }
