@@ -31,7 +31,7 @@ def remove_public_order_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0008_merged_records_view_permissions"),
+        ("people", "0009_person_search_trigram_signature"),
     ]
 
     operations = [
