@@ -252,6 +252,25 @@ def test_defendants_public_once_the_case_is_published_are_the_public_people(defe
     }
 
 
+def test_the_public_defendants_lookup_of_cases_keeps_the_public_defendants_of_those_cases(
+    defendants, visible_and_hidden
+):
+    """The facet counts join defendants straight to the listed cases with this lookup: it must
+    keep what Defendant.objects.public() keeps, among the defendants of those cases."""
+    every_case = Case.objects.all()
+    only_the_unpublished = Case.objects.filter(pk=visible_and_hidden["unpublished case"].pk)
+
+    assert returned(
+        Defendant.objects.filter(**every_case.public_defendants_lookup()), defendants
+    ) == returned(Defendant.objects.public(), defendants)
+    assert (
+        returned(
+            Defendant.objects.filter(**only_the_unpublished.public_defendants_lookup()), defendants
+        )
+        == set()
+    )
+
+
 def test_public_case_events_are_those_of_published_cases(visible_and_hidden):
     parents = visible_and_hidden
     events = {
@@ -288,6 +307,7 @@ TESTED_METHODS = {
     ("people.Membership", "public"),
     ("people.Designation", "public"),
     ("cases.Case", "published"),
+    ("cases.Case", "public_defendants_lookup"),
     ("cases.Defendant", "public"),
     ("cases.Defendant", "public_once_case_published"),
     ("cases.CaseEvent", "public"),
