@@ -39,6 +39,7 @@ from newsroom.filters import PUBLIC_ORGANIZATIONS_CACHE_KEY
 from newsroom.images import prepare_new_upload
 from people.models import Person
 from tests.admin_forms import admin_form_data
+from tests.conftest import TEST_STATEMENT_TIMEOUT_MS
 from tests.page_helpers import page_text
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -348,13 +349,16 @@ def test_a_statement_past_the_timeout_is_cancelled_and_the_reader_gets_503(postg
 
 @pytest.mark.django_db
 def test_the_statement_timeout_applies_to_the_sites_connections(settings):
+    """The site's connections carry its 5 s timeout (test_the_statement_timeout_is_a_setting_of_
+    the_postgresql_connection); the tests' own connections a longer one (tests/conftest.py)."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no statement timeout (this runs on PostgreSQL in CI)")
+    assert settings.DB_STATEMENT_TIMEOUT_MS == 5000
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT EXTRACT(EPOCH FROM current_setting('statement_timeout')::interval) * 1000"
         )
-        assert int(cursor.fetchone()[0]) == settings.DB_STATEMENT_TIMEOUT_MS == 5000
+        assert int(cursor.fetchone()[0]) == TEST_STATEMENT_TIMEOUT_MS
         # Nor JIT compilation, which cost page queries a second (newsroom/settings.py).
         cursor.execute("SELECT current_setting('jit')")
         assert cursor.fetchone()[0] == "off"
