@@ -24,6 +24,17 @@ def form_data(response, **changes):
     return data
 
 
+def post_change(client, obj, **changes):
+    """Save obj's admin change page as a browser would, with `changes` (see form_data()), and
+    expect the redirect of a successful save."""
+    url = admin_url(type(obj), "change", obj.pk)
+    page = client.get(url)
+    assert page.status_code == 200
+    response = client.post(url, form_data(page, **changes))
+    assert response.status_code == 302, response.text[:2000]
+    return response
+
+
 def admin_form_data(response):
     """The data a browser would post back from an admin add or change page, unchanged."""
     forms = [response.context["adminform"].form]

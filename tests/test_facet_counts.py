@@ -18,7 +18,7 @@ from django.urls import reverse
 import newsroom.filters
 from cases.models import Case, SentencePart
 from people.models import Person
-from tests.admin_forms import admin_url, form_data
+from tests.admin_forms import post_change
 from tests.factories import (
     CaseFactory,
     ChargeFactory,
@@ -203,14 +203,6 @@ def reader_with_a_cookie():
     reader = Client()
     reader.cookies["csrftoken"] = "x" * 32
     return reader
-
-
-def post_change(client, obj, **changes):
-    url = admin_url(type(obj), "change", obj.pk)
-    page = client.get(url)
-    assert page.status_code == 200
-    response = client.post(url, form_data(page, **changes))
-    assert response.status_code == 302, response.text[:2000]
 
 
 @pytest.mark.django_db(transaction=True)

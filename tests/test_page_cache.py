@@ -25,7 +25,7 @@ from reversion.models import Version
 from newsroom.models import Article, ContentVersion, Correction
 from newsroom.page_cache import models_covered, version_in_database
 from people.models import Person
-from tests.admin_forms import admin_url, form_data
+from tests.admin_forms import admin_url, form_data, post_change
 from tests.factories import ArticleFactory, PersonFactory
 from tests.history_forms import form_data as history_form_data
 from tests.test_faults import (  # noqa: F401 (redis_cache and redis_server are fixtures)
@@ -80,15 +80,6 @@ def fresh_page(client, url, status=200):
     assert response.status_code == status, url
     assert response.get("X-Page-Cache") != "hit", url
     return response.text
-
-
-def post_change(client, obj, **changes):
-    url = admin_url(type(obj), "change", obj.pk)
-    page = client.get(url)
-    assert page.status_code == 200
-    response = client.post(url, form_data(page, **changes))
-    assert response.status_code == 302, response.text[:2000]
-    return response
 
 
 def test_an_anonymous_page_is_served_from_the_cache_with_headers_a_cdn_can_use(reader):
