@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from benchmarks import HELLO_PATH  # noqa: E402  (the project folder is on the path now)
+from benchmarks import HELLO_PATH, TEMPLATE_PAGE_PATH  # noqa: E402  (the project folder is on the path now)
 
 SETTINGS_MODULE = "benchmarks.settings"
 # A database this large is measured against the full-size targets.
@@ -309,6 +309,7 @@ def pages():
         .order_by("-member_count", "pk")
         .first()
     )
+    yield "plain template page, 20-item loop (no database)", TEMPLATE_PAGE_PATH
     yield "home", "/"
     yield "story list", "/stories/"
     yield "story list, page 50", "/stories/?page=50"

@@ -103,6 +103,19 @@ def test_a_cached_page_is_served_with_at_most_one_query(reader, django_assert_ma
         assert response["X-Page-Cache"] == "hit", url
 
 
+def test_a_page_from_the_cache_carries_the_security_policy_it_was_rendered_with(reader):
+    """The cache keeps the policy header with the page, so a hit is not sent without it, though
+    the policy is not built again for a hit."""
+    story = ArticleFactory(headline="Court hears the appeal")
+    rendered = reader.get(story.get_absolute_url())
+    assert rendered["X-Page-Cache"] == "miss"
+    hit = reader.get(story.get_absolute_url())
+    assert hit["X-Page-Cache"] == "hit"
+    assert "Court hears the appeal" in hit.text
+    assert hit["Content-Security-Policy"] == rendered["Content-Security-Policy"]
+    assert "script-src 'self'" in hit["Content-Security-Policy"]
+
+
 def test_head_is_answered_from_the_cached_page_without_a_body(reader):
     story = ArticleFactory()
     cached_page(reader, story.get_absolute_url())
