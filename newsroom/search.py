@@ -12,7 +12,6 @@ short name ("HRW", "ДВК") or any alternate name, all part of their `search_na
 
 import math
 
-from django.db import models
 from django.db.models import Count, Q, Window
 from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
@@ -95,6 +94,7 @@ class SearchResults:
                 Organization.objects.public().matching(name_terms).values_list("pk", flat=True)
             )
         self.people_keys = KeySet(exact_people | close_people)
+        self.exact_people = KeySet(exact_people)
         self.close_people = KeySet(close_people)
         self.organization_keys = KeySet(self.organization_keys)
 
@@ -134,20 +134,30 @@ class SearchResults:
         return (rows[0].found_count if rows else 0), rows
 
     def people(self, offset):
-        # One line per person, as stories show them: organizations, case, sentence. Exact names
-        # first, then names within a letter of the query (people/close_names.py, a few).
-        people = Person.objects.searchable().filter(InKeys("pk", self.people_keys))
-        order = ["name", "pk"]
-        if self.close_people:
-            close_last = models.Case(
-                models.When(InKeys("pk", self.close_people), then=models.Value(1)),
-                default=models.Value(0),
-                output_field=models.IntegerField(),
+        """One line per person, as stories show them. The names that contain the query come
+        first, then those within a letter of it (people/close_names.py, a few); each part in the
+        people list's order, by surname. The page's keys are read first, in that order: on
+        PostgreSQL off the list's index, so a name shared by thousands is not sorted whole."""
+        page_keys = []
+        for keys in (self.exact_people, self.close_people):
+            if len(page_keys) == RESULTS_PER_GROUP:
+                break
+            if offset >= len(keys):
+                offset -= len(keys)
+                continue
+            wanted = RESULTS_PER_GROUP - len(page_keys)
+            page_keys += (
+                Person.objects.searchable()
+                .filter(InKeys("pk", keys))
+                .in_public_order()
+                .values_list("pk", flat=True)[offset : offset + wanted]
             )
-            people = people.alias(closeness=close_last)
-            order.insert(0, "closeness")
-        people = people.order_by(*order).with_story_lines()
-        return len(self.people_keys), list(people[offset : offset + RESULTS_PER_GROUP])
+            offset = 0
+        if not page_keys:
+            return len(self.people_keys), []
+        rows = Person.objects.searchable().filter(pk__in=page_keys).with_story_lines()
+        position = {key: index for index, key in enumerate(page_keys)}
+        return len(self.people_keys), sorted(rows, key=lambda person: position[person.pk])
 
     def organizations(self, offset):
         organizations = Organization.objects.public().filter(InKeys("pk", self.organization_keys))

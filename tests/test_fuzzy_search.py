@@ -98,12 +98,13 @@ def test_a_name_found_by_an_alternate_name_with_a_letter_off(client):
 
 
 def test_names_that_contain_the_query_come_before_close_ones(client):
-    close = PersonFactory(name="Aigul Losek")  # one letter off
-    exact = PersonFactory(name="Zhanna Losik")  # by name it would come last
+    close = PersonFactory(name="Aigul Losek")  # one letter off: by surname it would come first
+    exact = PersonFactory(name="Zhanna Losik")
     longer = PersonFactory(name="Bolat Losikov")  # contains the query
     PersonFactory(name="Dana Lukas")  # not close: never listed
     results = found_people(client, "Losik")
-    assert results[:2] == [longer.slug, exact.slug]
+    # Each part in the people list's order, by surname.
+    assert results[:2] == [exact.slug, longer.slug]
     assert results[2:] == [close.slug]
 
 
