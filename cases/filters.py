@@ -175,6 +175,8 @@ class CaseFilter(FacetedFilterSet):
     # The kind and the term describe one sentence part together ("prison, 4 years or more"),
     # so the three parameters are applied at once, by filter_sentence.
     grouped_filters = {"sentence": "sentence", "min_years": "sentence", "max_years": "sentence"}
+    # Filters that may keep most cases (FacetedFilterSet.broad_filters).
+    broad_filters = ("sentence", "status", "recognised", "country")
     value_labels = {
         "organization": organization_label,
         "charge": charge_label,
@@ -222,9 +224,16 @@ class CaseFilter(FacetedFilterSet):
     def filter_search(self, queryset, name, text):
         return queryset.filter(self.among_text_matches(text, lambda cases: cases.search(text)))
 
+    def charges_to_list(self, charge_counts):
+        """The charges the charge facet may show: those with results and those selected. Both
+        are shown publicly (a result is a public defendant's charge; a selected one was
+        cleaned against Charge.objects.shown_publicly()), so they are fetched by id, a query
+        far cheaper to build than shown_publicly() itself, and none when there are none."""
+        ids = {*charge_counts, *(charge.pk for charge in self.cleaned("charge", []))}
+        return list(Charge.objects.filter(pk__in=ids)) if ids else []
+
     def facets(self):
         organizations = public_organization_choices()
-        charges = list(Charge.objects.shown_publicly())
         term = self.term_months()
         counts = self.count_facets(
             {
@@ -250,6 +259,7 @@ class CaseFilter(FacetedFilterSet):
             organization.slug: counts["organization"].get(organization.pk, 0)
             for organization in organizations
         }
+        charges = self.charges_to_list(counts["charge"])
         charge_counts = {charge.slug: counts["charge"].get(charge.pk, 0) for charge in charges}
         year_counts = counts["year"]
         years = [(str(year), str(year)) for year in sorted(year_counts, reverse=True)]

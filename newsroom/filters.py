@@ -8,6 +8,10 @@ many results it would give with the other active filters (FacetedFilterSet.count
 - facets whose own filter is not active count the same rows, the list's results: a short list
   of results is found once, as ids (MATERIALISED_ROWS), and facets counted by a value of the
   rows themselves (status, year, country) share one grouped query;
+- the rows of each active filter are found once too, as ids when they are few (unit_ids): the
+  results and the rows of a facet whose own filter is active are then the intersection of
+  those of the other filters, so that no query applies a filter again (building the
+  conditions of filters is most of the Python time of a filtered list);
 - a facet that counts the whole public list (no other filter active) gives the same figures to
   every reader until something changes: with the page cache on, they are kept in the cache under
   its content version (newsroom/page_cache.py), which every committed change replaces.
@@ -242,6 +246,11 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     # Filters applied together by one method, in a filter_queryset() pass: name -> group name.
     grouped_filters = {}
+    # Filters (or groups) that may keep most of the list (e.g. every prison sentence): among
+    # other filters, their rows are not listed by id (unit_ids) but filtered in SQL, since
+    # finding that there are too many to list runs their subquery for nothing (20 ms at full
+    # size on SQLite).
+    broad_filters = ()
 
     @classmethod
     def get_filters(cls):
@@ -264,46 +273,98 @@ class FacetedFilterSet(django_filters.FilterSet):
         """The names of the valid active filters, but the excluded ones, in a fixed order."""
         if not self.is_bound:
             return ()
-        self.form.is_valid()  # cleans the form once; cleaned_data holds the valid filters
-        return tuple(
-            name
-            for name, value in self.form.cleaned_data.items()
-            if name not in excluded and not is_empty(value)
-        )
+        if "_active_filters" not in self.__dict__:  # asked a few dozen times per page
+            self.form.is_valid()  # cleans the form once; cleaned_data holds the valid filters
+            self._active_filters = tuple(
+                name for name, value in self.form.cleaned_data.items() if not is_empty(value)
+            )
+        return tuple(name for name in self._active_filters if name not in excluded)
 
-    def matching_ids(self, applied):
-        """The ids of the rows of this list that the applied filters keep, found once per
-        request: a list when there are at most MATERIALISED_ROWS, else None."""
-        found = self.__dict__.setdefault("_matching_ids", {})
-        if applied not in found:
-            excluded = [name for name in self.filters if name not in applied]
-            rows = self.filtered_without(self.queryset.prefetch_related(None), *excluded)
-            ids = list(rows.order_by().values_list("pk", flat=True)[: MATERIALISED_ROWS + 1])
-            found[applied] = ids if len(ids) <= MATERIALISED_ROWS else None
-        return found[applied]
+    def applied_units(self, excluded=()):
+        """{unit: (filter name, value)} for the valid active filters but the excluded ones: a
+        unit is a filter, or a group of filters applied together by one of them (as in
+        filtered_without(), whose first active filter of a group applies it)."""
+        units = {}
+        for name in self.applied_filters(excluded):
+            units.setdefault(self.grouped_filters.get(name, name), name)
+        return {unit: (name, self.form.cleaned_data[name]) for unit, name in units.items()}
+
+    def unit_ids(self, unit):
+        """The ids of the rows of this list that one unit of filters keeps (applied_units),
+        found once per request: a list when there are at most MATERIALISED_ROWS, else None
+        (and None, without a query, for a broad filter among others: see broad_filters).
+        The rows of several filters are the intersection of theirs (the filters are ANDed
+        conditions on each row), so that no query applies a filter again, nor builds the
+        conditions of several filters together, the costliest queries to compile."""
+        found = self.__dict__.setdefault("_unit_ids", {})
+        if unit not in found:
+            units = self.applied_units()
+            name, value = units[unit]
+            if unit in self.broad_filters and len(units) > 1:
+                found[unit] = None
+            else:
+                rows = self.filters[name].filter(self.queryset.prefetch_related(None), value)
+                ids = self.known_text_matches(name, value)
+                if ids is None:
+                    ids = rows.order_by().values_list("pk", flat=True)[: MATERIALISED_ROWS + 1]
+                    ids = list(ids)
+                found[unit] = ids if len(ids) <= MATERIALISED_ROWS else None
+        return found[unit]
+
+    def filtered_by_units(self, queryset, excluded=()):
+        """queryset filtered by every valid active filter except the excluded ones: among the
+        ids that every filter with few rows keeps (unit_ids), and by the others in SQL."""
+        id_lists = []
+        for unit, (name, value) in self.applied_units(excluded).items():
+            ids = self.unit_ids(unit)
+            if ids is None:
+                queryset = self.filters[name].filter(queryset, value)
+            else:
+                id_lists.append(ids)
+        if id_lists:
+            common = set(id_lists[0]).intersection(*id_lists[1:])
+            queryset = queryset.filter(among_ids(sorted(common)))
+        return queryset
+
+    def matching_ids(self):
+        """The ids of the list's results (every valid active filter), found once per request: a
+        list when there are at most MATERIALISED_ROWS, else None."""
+        if "_matching_ids" not in self.__dict__:
+            id_lists = [self.unit_ids(unit) for unit in self.applied_units()]
+            if len(id_lists) == 1:  # the one filter's rows, already found (or too many)
+                ids = id_lists[0] if id_lists[0] is None else sorted(id_lists[0])
+            elif None not in id_lists:
+                ids = sorted(set(id_lists[0]).intersection(*id_lists[1:]))
+            else:
+                rows = self.filtered_by_units(self.queryset.prefetch_related(None))
+                ids = list(rows.order_by().values_list("pk", flat=True)[: MATERIALISED_ROWS + 1])
+            self._matching_ids = ids if ids is not None and len(ids) <= MATERIALISED_ROWS else None
+        return self._matching_ids
 
     def facet_rows(self, *excluded):
         """The rows a facet counts: the list filtered by every valid active filter except the
         excluded ones. When that is every active filter (the facet's own is not active), they
         are the list's results, which the page and the other such facets count too: listed
         by id when they are few (matching_ids), so that no query applies the filters again.
-        The rows without an active filter are counted by that filter's facet alone: there,
-        the filters are applied in its query (finding the ids first would cost as much)."""
+        Otherwise, the rows of the other filters (filtered_by_units)."""
         base = self.queryset.prefetch_related(None)
         applied = self.applied_filters(excluded)
         if not applied:
             return base
-        ids = self.matching_ids(applied) if applied == self.applied_filters() else None
+        ids = self.matching_ids() if applied == self.applied_filters() else None
         if ids is None:
-            return self.filtered_without(base, *excluded)
+            return self.filtered_by_units(base, excluded)
         return base.filter(among_ids(ids))
 
     def results(self):
-        """The list's results, as the page shows and counts them: qs, or the same rows by id
+        """The list's results, as the page shows and counts them: the same rows as qs, by id
         when they are few (see facet_rows)."""
-        applied = self.applied_filters()
-        ids = self.matching_ids(applied) if applied else None
-        return self.qs if ids is None else self.queryset.filter(among_ids(ids))
+        if not self.applied_filters():
+            return self.qs
+        ids = self.matching_ids()
+        if ids is None:
+            return self.filtered_by_units(self.queryset.all())
+        return self.queryset.filter(among_ids(ids))
 
     def count_facets(self, facets):
         """{facet name: {option: count}} for facets, {name: Facet}: facets over the same rows
@@ -377,6 +438,15 @@ class FacetedFilterSet(django_filters.FilterSet):
             found[text] = ids if len(ids) <= MATERIALISED_TEXT_MATCHES else matches
         return found[text]
 
+    def known_text_matches(self, name, text):
+        """The ids that a free-text filter, once applied, is known to keep without a query:
+        its text_matches() when they are a list (the filter keeps the rows among them), else
+        None."""
+        if not isinstance(self.form.fields[name], FreeTextField):
+            return None
+        matches = self.__dict__.get("_text_matches", {}).get(text)
+        return matches if isinstance(matches, list) else None
+
     def among_text_matches(self, text, search):
         """The condition that a row is one of text_matches(): among the ids, or in the
         subquery."""
@@ -440,14 +510,16 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     def value_label(self, name, value):
         """How an active filter value reads in the list of active filters."""
-        field = self.form.fields[name]
-        choices = dict(getattr(field, "choices", ()) or ())
         if name in getattr(self, "value_labels", {}):
             return self.value_labels[name](self, name, value)
+        field = self.form.fields[name]
         if isinstance(field, FreeTextField):  # the text as searched, not as typed
             return f"{field.label}: {shorten(field.to_python(value))}"
         if isinstance(field, CodeListField):
             return f"{field.label}: {field.label_of(value)}"
+        # Read only here: the choices of a model field are a query (the custom labels above
+        # name organizations and charges from the cleaned values instead).
+        choices = dict(getattr(field, "choices", ()) or ())
         return f"{field.label}: {choices.get(value, value)}"
 
     def short_value_label(self, name, value):
@@ -513,6 +585,17 @@ class FilteredListMixin:
 
     feed_url_name = None
 
+    def get(self, request, *args, **kwargs):
+        """FilterView.get(), but the results are filterset.results(): FilterView builds
+        filterset.qs, every filter applied again, for rows the page then finds by id."""
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict():
+            self.object_list = self.filterset.results()
+        else:
+            self.object_list = self.filterset.queryset.none()
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
+
     def paginate_queryset(self, queryset, page_size):
         if len(self.request.GET.getlist(self.page_kwarg)) > 1:
             raise Http404("Give the page number only once.")
@@ -521,9 +604,6 @@ class FilteredListMixin:
     def get_context_data(self, **kwargs):
         filterset = self.filterset
         valid = not filterset.is_bound or filterset.is_valid()
-        if valid:
-            # The same rows, by id when they are few: found once for the page and the facets.
-            kwargs["object_list"] = self.object_list = filterset.results()
         context = super().get_context_data(**kwargs)
         paginator = context.get("paginator")
         facets = filterset.facets()

@@ -81,6 +81,8 @@ class PersonFilter(FacetedFilterSet):
         help_text="Any spelling, Latin or Cyrillic. People whose name is not public are not found.",
     )
 
+    # Filters that may keep most people (FacetedFilterSet.broad_filters).
+    broad_filters = ("sentence", "status", "recognised", "country")
     value_labels = {"organization": organization_label}
     short_value_labels = {"organization": organization_name}
 

@@ -127,8 +127,13 @@ class PersonQuerySet(models.QuerySet):
 
     def recognised(self):
         """People a named organization recognises as a political prisoner or as persecuted for
-        their views, by a recognition readers may see (see RecognitionQuerySet.public)."""
-        return self.filter(pk__in=Recognition.objects.public().values("person"))
+        their views, by a recognition readers may see (see RecognitionQuerySet.public): its
+        person and organization are public, tested by joins rather than EXISTS subqueries, the
+        same rows for a query far cheaper to build (it is counted on every people list)."""
+        recognitions = Recognition.objects.filter(
+            person__is_public=True, organization__is_public=True
+        )
+        return self.filter(pk__in=recognitions.values("person"))
 
     def members_of_any(self, organizations):
         """People with a public membership of any of the organizations."""

@@ -91,11 +91,15 @@ def filtered_urls(organization, charge):
         (CASES_URL, {"charge": charge.slug, "country": "by"}),
         (CASES_URL, {"status": "sentenced", "q": "bloggers"}),
         (CASES_URL, {"q": "nothing-matches-this"}),
+        # Several filters that each keep few rows (found by id, then intersected).
+        (CASES_URL, {"organization": organization.slug, "charge": charge.slug, "year": "2020"}),
+        (CASES_URL, {"organization": organization.slug, "q": "bloggers", "min_years": "4"}),
         (PEOPLE_URL, {}),
         (PEOPLE_URL, {"organization": organization.slug}),
         (PEOPLE_URL, {"sentence": "prison", "country": "kz"}),
         (PEOPLE_URL, {"status": "maybe_imprisoned"}),
         (PEOPLE_URL, {"q": "Number3"}),
+        (PEOPLE_URL, {"organization": organization.slug, "q": "Number3"}),
     ]
 
 
@@ -136,6 +140,48 @@ def test_the_shared_rows_give_the_counts_readers_expect(client, records):
     assert facet_counts(people, "organization") == {organization.slug: 5}
     assert "Hidden Person" not in people.text
     assert "Unpublished trial" not in response.text
+
+
+@pytest.mark.django_db
+def test_several_filters_keep_the_rows_that_every_one_of_them_keeps(client, records):
+    """Each filter's rows are found once and intersected: the results are the rows every
+    filter keeps, and each active filter's facet counts the rows the others keep."""
+    organization, charge = records
+    other = OrganizationFactory(name="Other party", slug="other-party")
+    other_case = CaseFactory(title="Trial of another party", verdict_date="2020-05", country="BY")
+    other_case.organizations.add(other)
+    DefendantChargeFactory(defendant=DefendantFactory(case=other_case), charge=charge)
+    query = {"organization": organization.slug, "charge": charge.slug, "year": "2020"}
+    response = client.get(CASES_URL, {**query, "country": "by"})
+    assert response.status_code == 200
+    assert response.context["result_count"] == 2
+    assert len(listed(response)) == 2
+    assert facet_counts(response, "organization") == {organization.slug: 2, other.slug: 1}
+    assert facet_counts(response, "charge") == {charge.slug: 2}
+    assert facet_counts(response, "year") == {"2020": 2}
+    assert facet_counts(response, "country") == {"by": 2, "kz": 3}
+    assert "Trial of another party" not in response.text
+    assert "Trial of the bloggers 1" in response.text
+
+
+@pytest.mark.django_db
+def test_a_selected_charge_without_results_is_still_offered(client, records):
+    """The charge facet lists the charges with results and the selected ones, even when a
+    selected one gives none with the other filters."""
+    organization, charge = records
+    other_charge = ChargeFactory(description="Insulting the president", article="373")
+    DefendantChargeFactory(
+        defendant=DefendantFactory(case=CaseFactory(title="Trial of a poet")), charge=other_charge
+    )
+    response = client.get(
+        CASES_URL, {"organization": organization.slug, "charge": other_charge.slug}
+    )
+    assert response.status_code == 200
+    assert response.context["result_count"] == 0
+    assert "No cases match these filters" in response.text
+    assert facet_counts(response, "charge") == {charge.slug: 5, other_charge.slug: 0}
+    selected = [option for option in response.context["facets"]["charge"] if option.selected]
+    assert [option.value for option in selected] == [other_charge.slug]
 
 
 def refresh_statistics():
