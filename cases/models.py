@@ -1,3 +1,5 @@
+import functools
+
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models
 from django.db.models import Prefetch
@@ -13,6 +15,7 @@ from django_countries.fields import CountryField
 
 from newsroom.models import Article, Source, containing_every_word
 from newsroom.partial_dates import PartialDateField
+from newsroom.prefetch import built_once
 from newsroom.slugs import unique_slug
 from people.models import Membership, Organization, Person, Recognition
 
@@ -82,16 +85,10 @@ class CaseQuerySet(models.QuerySet):
         charges and sentence parts: a fixed number of queries however many defendants.
         A preview takes those that will be public once the case is published. Without
         `charges`, one query less, for the lines about a case that only summarise sentences."""
-        defendants = (
-            Defendant.objects.public_once_case_published()
-            if preview
-            else Defendant.objects.public()
-        )
-        related = ["sentence_parts", "charges"] if charges else ["sentence_parts"]
         return self.prefetch_related(
             Prefetch(
                 "defendants",
-                queryset=defendants.select_related("person").prefetch_related(*related),
+                queryset=case_defendants(preview, charges),
                 to_attr="public_defendants",
             )
         )
@@ -99,7 +96,7 @@ class CaseQuerySet(models.QuerySet):
     def with_court(self):
         """Prefetch the court as `public_court`: None when it is not named or not public."""
         return self.prefetch_related(
-            Prefetch("court", queryset=Organization.objects.public(), to_attr="public_court")
+            Prefetch("court", queryset=public_organizations(), to_attr="public_court")
         )
 
     def with_details(self, preview=False):
@@ -110,13 +107,13 @@ class CaseQuerySet(models.QuerySet):
             .prefetch_related(
                 Prefetch(
                     "organizations",
-                    queryset=Organization.objects.public(),
+                    queryset=public_organizations(),
                     to_attr="public_organizations",
                 ),
-                Prefetch("events", queryset=CaseEvent.objects.public(), to_attr="public_events"),
+                Prefetch("events", queryset=public_events(), to_attr="public_events"),
                 Prefetch(
                     "public_events__organization",
-                    queryset=Organization.objects.public(),
+                    queryset=public_organizations(),
                     to_attr="public_organization",
                 ),
                 Prefetch(
@@ -549,18 +546,37 @@ class DefendantQuerySet(models.QuerySet):
     # rows once instead of every public one: PostgreSQL hashed all 100,000 people in each
     # count of public defendants. EXISTS rather than IN: SQLite otherwise probes every pair.
 
-    def public(self):
-        """Defendants readers may see: a public person in a published case."""
-        unpublished = Case.objects.filter(is_published=False)
-        return self.public_once_case_published().filter(
-            ~models.Exists(unpublished.filter(pk=models.OuterRef("case_id")))
-        )
+    # The two conditions are built once per process (they depend on no data; a filter copies
+    # what it is given): a dozen pages ask for public defendants several times each.
 
-    def public_once_case_published(self):
-        """The defendants readers will see when their case is published: what a staff preview
-        of an unpublished case shows."""
+    @staticmethod
+    @functools.cache
+    def _not_in_unpublished_case():
+        unpublished = Case.objects.filter(is_published=False)
+        return ~models.Exists(unpublished.filter(pk=models.OuterRef("case_id")))
+
+    @staticmethod
+    @functools.cache
+    def _not_of_hidden_person():
         hidden = Person.objects.filter(is_public=False)
-        return self.filter(~models.Exists(hidden.filter(pk=models.OuterRef("person_id"))))
+        return ~models.Exists(hidden.filter(pk=models.OuterRef("person_id")))
+
+    def public(self, joined=False):
+        """Defendants readers may see: a public person in a published case.
+
+        `joined`: the same rows, asked by joining the person and the case (every defendant has
+        both) rather than by subqueries: for the few defendants of a page picked by key (its
+        prefetches), a query Django builds in half the time."""
+        if joined:
+            return self.public_once_case_published(joined=True).filter(case__is_published=True)
+        return self.public_once_case_published().filter(self._not_in_unpublished_case())
+
+    def public_once_case_published(self, joined=False):
+        """The defendants readers will see when their case is published: what a staff preview
+        of an unpublished case shows. `joined`: as for public()."""
+        if joined:
+            return self.filter(person__is_public=True)
+        return self.filter(self._not_of_hidden_person())
 
     def sentenced_in(self, year):
         """Defendants convicted in a case whose verdict date falls in the year."""
@@ -1303,3 +1319,40 @@ class CaseEvent(models.Model):
     def public_organization(self):
         """Who acted, when public (CaseQuerySet.with_details() prefetches it)."""
         return Organization.objects.public().filter(pk=self.organization_id).first()
+
+
+# The data-independent prefetch querysets of the case lines and pages (newsroom/prefetch.py).
+
+
+@built_once
+def case_defendants(preview, charges):
+    """A case's public defendants with their people and sentence parts, and charges if asked;
+    for a preview, those that will be public once the case is published."""
+    defendants = (
+        Defendant.objects.public_once_case_published(joined=True)
+        if preview
+        else Defendant.objects.public(joined=True)
+    )
+    related = [defendant_sentence_parts(), "charges"] if charges else [defendant_sentence_parts()]
+    return defendants.select_related("person").prefetch_related(*related)
+
+
+def defendant_sentence_parts():
+    """Prefetch a defendant's sentence parts in their order (SentencePart.Meta.ordering within
+    one defendant), without the joins that ordering takes to sort parts of several."""
+    return Prefetch("sentence_parts", queryset=sentence_parts_by_key())
+
+
+@built_once
+def sentence_parts_by_key():
+    return SentencePart.objects.order_by("pk")
+
+
+@built_once
+def public_organizations():
+    return Organization.objects.public()
+
+
+@built_once
+def public_events():
+    return CaseEvent.objects.public()

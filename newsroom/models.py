@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from newsroom.fields import HttpsURLField
 from newsroom.images import create_renditions, prepare_new_upload, validate_image_upload
 from newsroom.partial_dates import PartialDateField
+from newsroom.prefetch import built_once
 from newsroom.rendering import render_body
 from newsroom.slugs import unique_slug
 
@@ -109,27 +110,13 @@ class ArticleQuerySet(models.QuerySet):
         """Prefetch what a story page shows about its people (`public_people`, each with
         organizations, cases and sentences), organizations and cases, each limited to what
         readers may see: a fixed number of queries however many there are."""
-        # Imported here because people.models and cases.models import this module's app.
-        from cases.models import Case
-        from people.models import Organization, Person
-
         return self.prefetch_related(
             "corrections",
+            models.Prefetch("people", queryset=story_people(), to_attr="public_people"),
             models.Prefetch(
-                "people",
-                queryset=Person.objects.public().in_public_order().with_story_lines(),
-                to_attr="public_people",
+                "organizations", queryset=story_organizations(), to_attr="public_organizations"
             ),
-            models.Prefetch(
-                "organizations",
-                queryset=Organization.objects.public(),
-                to_attr="public_organizations",
-            ),
-            models.Prefetch(
-                "cases",
-                queryset=Case.objects.published().with_defendants(charges=False),
-                to_attr="published_cases",
-            ),
+            models.Prefetch("cases", queryset=story_cases(), to_attr="published_cases"),
         )
 
     def matching(self, words):
@@ -475,3 +462,28 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return self.version.get("token", "")
+
+
+# The data-independent prefetch querysets of the story page (newsroom/prefetch.py). Imports
+# inside: people.models and cases.models import this module's app.
+
+
+@built_once
+def story_people():
+    from people.models import Person
+
+    return Person.objects.public().in_public_order().with_story_lines()
+
+
+@built_once
+def story_organizations():
+    from people.models import Organization
+
+    return Organization.objects.public()
+
+
+@built_once
+def story_cases():
+    from cases.models import Case
+
+    return Case.objects.published().with_defendants(charges=False)

@@ -18,6 +18,7 @@ new link with format_html, so it can add links but no markup of its own.
 
 import html
 import re
+import threading
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -46,11 +47,25 @@ def _drop_disguised_script_urls(tag, attribute, value):
     return value
 
 
+# One Markdown converter per thread, reset before each body: building one (its parsers and
+# patterns) cost more than converting a story. Per thread, since a converter keeps state while
+# it converts.
+_converters = threading.local()
+
+
+def _markdown_converter():
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        _converters.markdown = converter
+    return converter.reset()
+
+
 def render_body(text, links=()):
     """Markdown to sanitised HTML, marked safe: the only trusted HTML of a story.
 
     `links`: (name, url) pairs of the records linked to the story, for link_first_mentions."""
-    html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    html = _markdown_converter().convert(text or "")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

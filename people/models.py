@@ -1,3 +1,5 @@
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models.functions import Coalesce, Greatest, Lower
@@ -17,6 +19,7 @@ from newsroom.images import (
     validate_image_upload,
 )
 from newsroom.partial_dates import PartialDateField
+from newsroom.prefetch import built_once
 from newsroom.slugs import slug_while_hidden_or_shown, unique_slug
 from people.names import normalise_name
 
@@ -206,51 +209,36 @@ class PersonQuerySet(models.QuerySet):
     def with_story_lines(self):
         """Prefetch what one line about a person in a story shows: public memberships with
         their organizations, and public defendant records with their cases and sentences."""
-        from cases.models import Defendant
-
         return self.prefetch_related(
             models.Prefetch(
                 "memberships",
-                queryset=Membership.objects.public().select_related("organization"),
+                queryset=public_memberships_with_organizations(),
                 to_attr="public_memberships",
             ),
             models.Prefetch(
-                "defendants",
-                queryset=Defendant.objects.public()
-                .select_related("case")
-                .prefetch_related("sentence_parts"),
-                to_attr="public_defendants",
+                "defendants", queryset=story_line_defendants(), to_attr="public_defendants"
             ),
         )
 
     def with_details(self):
         """Prefetch everything a person page shows, each relation limited to public records:
         memberships, cases with court, charges, sentences and co-defendants, and stories."""
-        from cases.models import Case, Defendant
         from newsroom.models import Article
 
         return self.prefetch_related(
             "alternate_names",
             models.Prefetch(
                 "memberships",
-                queryset=Membership.objects.public().select_related("organization"),
+                queryset=public_memberships_with_organizations(),
                 to_attr="public_memberships",
             ),
             models.Prefetch(
                 "recognitions",
-                queryset=Recognition.objects.public().select_related("organization"),
+                queryset=public_recognitions_with_organizations(),
                 to_attr="public_recognitions",
             ),
             models.Prefetch(
-                "defendants",
-                queryset=Defendant.objects.public().prefetch_related(
-                    "sentence_parts",
-                    "charges",
-                    models.Prefetch(
-                        "case", queryset=Case.objects.published().with_court().with_defendants()
-                    ),
-                ),
-                to_attr="public_defendants",
+                "defendants", queryset=person_page_defendants(), to_attr="public_defendants"
             ),
             models.Prefetch(
                 "stories", queryset=Article.objects.published(), to_attr="published_stories"
@@ -627,9 +615,7 @@ class OrganizationQuerySet(models.QuerySet):
     def with_designations(self):
         return self.prefetch_related(
             models.Prefetch(
-                "designations",
-                queryset=Designation.objects.public(),
-                to_attr="public_designations",
+                "designations", queryset=public_designations(), to_attr="public_designations"
             )
         )
 
@@ -642,9 +628,7 @@ class OrganizationQuerySet(models.QuerySet):
             "alternate_names",
             models.Prefetch(
                 "memberships",
-                queryset=Membership.objects.public()
-                .select_related("person")
-                .order_by("person__name_status", "person__sort_name", "person__name", "pk"),
+                queryset=public_memberships_with_people_by_name(),
                 to_attr="public_memberships",
             ),
             models.Prefetch(
@@ -784,14 +768,26 @@ class OrganizationName(AlternateName):
 
 
 class MembershipQuerySet(models.QuerySet):
-    def public(self):
-        """Memberships between a public person and a public organization."""
-        return self.filter(
+    @staticmethod
+    @functools.cache
+    def _of_public_person_and_organization():
+        # Built once per process: it depends on no data, and a filter copies what it is given.
+        return (
             models.Exists(Person.objects.public().filter(pk=models.OuterRef("person_id"))),
             models.Exists(
                 Organization.objects.public().filter(pk=models.OuterRef("organization_id"))
             ),
         )
+
+    def public(self, joined=False):
+        """Memberships between a public person and a public organization.
+
+        `joined`: the same rows, asked by joining the person and the organization (every
+        membership has both) rather than by subqueries: for the few memberships of a page picked
+        by key (its prefetches), a query Django builds in half the time."""
+        if joined:
+            return self.filter(person__is_public=True, organization__is_public=True)
+        return self.filter(*self._of_public_person_and_organization())
 
 
 class Membership(models.Model):
@@ -852,8 +848,11 @@ class Membership(models.Model):
 
 
 class RecognitionQuerySet(models.QuerySet):
-    def public(self):
-        """Recognitions of a public person by a public organization."""
+    def public(self, joined=False):
+        """Recognitions of a public person by a public organization. `joined`: the same rows,
+        asked through joins, as MembershipQuerySet.public() does for a page's prefetches."""
+        if joined:
+            return self.filter(person__is_public=True, organization__is_public=True)
         return self.filter(
             models.Exists(Person.objects.public().filter(pk=models.OuterRef("person_id"))),
             models.Exists(
@@ -1037,3 +1036,55 @@ class PersonRedirect(models.Model):
         if redirect is None:
             return None
         return Person.objects.searchable().filter(pk=redirect.person_id).first()
+
+
+# The data-independent prefetch querysets of the detail pages (newsroom/prefetch.py).
+
+
+@built_once
+def public_memberships_with_organizations():
+    return Membership.objects.public(joined=True).select_related("organization")
+
+
+@built_once
+def public_memberships_with_people_by_name():
+    return (
+        Membership.objects.public(joined=True)
+        .select_related("person")
+        .order_by("person__name_status", "person__sort_name", "person__name", "pk")
+    )
+
+
+@built_once
+def public_recognitions_with_organizations():
+    return Recognition.objects.public(joined=True).select_related("organization")
+
+
+@built_once
+def public_designations():
+    return Designation.objects.public()
+
+
+@built_once
+def story_line_defendants():
+    """A person's public defendant records with their cases and sentences."""
+    from cases.models import Defendant, defendant_sentence_parts
+
+    return (
+        Defendant.objects.public(joined=True)
+        .select_related("case")
+        .prefetch_related(defendant_sentence_parts())
+    )
+
+
+@built_once
+def person_page_defendants():
+    """A person's public defendant records with charges and sentences, and their published
+    cases with court and public co-defendants."""
+    from cases.models import Case, Defendant, defendant_sentence_parts
+
+    return Defendant.objects.public(joined=True).prefetch_related(
+        defendant_sentence_parts(),
+        "charges",
+        models.Prefetch("case", queryset=Case.objects.published().with_court().with_defendants()),
+    )

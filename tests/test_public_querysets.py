@@ -160,6 +160,10 @@ def test_public_memberships_join_a_public_person_and_a_public_organization(visib
     assert returned(Membership.objects.public(), memberships) == {
         "public person, public organization"
     }
+    # The same rule asked through joins (the detail pages' prefetches).
+    assert returned(Membership.objects.public(joined=True), memberships) == {
+        "public person, public organization"
+    }
 
 
 def test_public_designations_are_those_of_public_organizations(visible_and_hidden):
@@ -189,6 +193,9 @@ def test_public_recognitions_are_by_a_public_organization_of_a_public_person(
     }
 
     assert returned(Recognition.objects.public(), recognitions) == {
+        "public person, public organization"
+    }
+    assert returned(Recognition.objects.public(joined=True), recognitions) == {
         "public person, public organization"
     }
 
@@ -237,15 +244,19 @@ def defendants(visible_and_hidden):
     }
 
 
-def test_public_defendants_are_public_people_in_published_cases(defendants):
-    assert returned(Defendant.objects.public(), defendants) == {
+@pytest.mark.parametrize("joined", [False, True])
+def test_public_defendants_are_public_people_in_published_cases(defendants, joined):
+    """The same rows whether asked through subqueries or through joins (the detail pages'
+    prefetches)."""
+    assert returned(Defendant.objects.public(joined=joined), defendants) == {
         "public person, published case",
         "public withheld person, published case",
     }
 
 
-def test_defendants_public_once_the_case_is_published_are_the_public_people(defendants):
-    assert returned(Defendant.objects.public_once_case_published(), defendants) == {
+@pytest.mark.parametrize("joined", [False, True])
+def test_defendants_public_once_the_case_is_published_are_the_public_people(defendants, joined):
+    assert returned(Defendant.objects.public_once_case_published(joined=joined), defendants) == {
         "public person, published case",
         "public person, unpublished case",
         "public withheld person, published case",
