@@ -3,8 +3,6 @@ database that is down or too slow."""
 
 import logging
 
-from csp.constants import HEADER as CSP_HEADER
-from csp.middleware import CSPMiddleware as PolicyBuildingCSPMiddleware
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -34,18 +32,6 @@ PERMISSIONS_POLICY = ", ".join(
         "xr-spatial-tracking",
     )
 )
-
-
-class CSPMiddleware(PolicyBuildingCSPMiddleware):
-    """django-csp's middleware, except that a response which already carries the policy keeps
-    it as it is. A page answered from the page cache was stored with the header; building the
-    same policy again for every hit cost an eighth of the hit. (The site's policy has no nonce
-    and no view changes it, so the stored header is the one it would build.)"""
-
-    def process_response(self, request, response):
-        if CSP_HEADER in response:
-            return response
-        return super().process_response(request, response)
 
 
 class PermissionsPolicyMiddleware:

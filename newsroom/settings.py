@@ -84,8 +84,7 @@ MIDDLEWARE = [
     # Collected static files, served by each app server before any other work (no session, no
     # database); hashed names are cached for ever, files compressed for readers who accept it.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # django-csp's, keeping the policy a page from the page cache was stored with.
-    "newsroom.middleware.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     # /api/ only: CORS headers for reads, ETag and Last-Modified with 304 answers.
     "newsroom.api.middleware.APIMiddleware",
     "newsroom.middleware.PermissionsPolicyMiddleware",

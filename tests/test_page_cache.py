@@ -104,8 +104,7 @@ def test_a_cached_page_is_served_with_at_most_one_query(reader, django_assert_ma
 
 
 def test_a_page_from_the_cache_carries_the_security_policy_it_was_rendered_with(reader):
-    """The cache keeps the policy header with the page, so a hit is not sent without it, though
-    the policy is not built again for a hit."""
+    """A hit is answered before the views run, but still with the site's security policy."""
     story = ArticleFactory(headline="Court hears the appeal")
     rendered = reader.get(story.get_absolute_url())
     assert rendered["X-Page-Cache"] == "miss"
