@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.db.models import Count
 
 from cases.models import Case, Defendant, SentencePart
@@ -115,26 +114,3 @@ def test_the_possible_duplicates_are_created_when_the_editor_says_so():
     output = run("--skip-errors", "--create-duplicates")
     assert "923 created, 0 updated, 3 skipped" in output
     assert Person.objects.filter(name="陈卫").count() == 2
-
-
-def test_a_large_import_refreshes_the_planner_statistics_of_the_tables_it_wrote(
-    django_capture_on_commit_callbacks,
-):
-    """On PostgreSQL the planner then knows the tables are no longer empty (the public lists'
-    counts were planned as nested loops over "empty" tables, taking seconds)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's planner statistics (SQLite keeps none unless asked)")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'people_person'")
-        (before,) = cursor.fetchone()
-    with django_capture_on_commit_callbacks(execute=True):
-        output = run("--skip-errors")
-    assert "921 created" in output
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname, reltuples FROM pg_class WHERE relname IN "
-            "('people_person', 'cases_case', 'cases_defendant')"
-        )
-        estimates = dict(cursor.fetchall())
-    assert before < 921
-    assert estimates == {"people_person": 921, "cases_case": 921, "cases_defendant": 921}

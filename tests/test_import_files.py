@@ -10,10 +10,12 @@ from decimal import Decimal
 import pytest
 import reversion
 from django.core.management import CommandError, call_command
+from django.db import connection
 from openpyxl import Workbook
 from reversion.models import Revision
 
 from cases.models import Case, Charge, Defendant, SentencePart
+from newsroom.imports.applying import ANALYZE_AFTER_ROWS
 from newsroom.imports.models import ImportedRecord
 from newsroom.partial_dates import PartialDate
 from people.models import Membership, Person
@@ -469,3 +471,32 @@ def test_a_row_of_a_case_already_recorded_updates_that_defendant_not_a_new_case(
     assert stored_parts(person) == [("prison", 72, 72, None, None, "", "medium")]
     defendant.refresh_from_db()
     assert defendant.arrest_date == PartialDate(2018)
+
+
+def test_a_large_import_refreshes_the_planner_statistics_of_the_tables_it_wrote(
+    tmp_path, mapping_file, dvk, django_capture_on_commit_callbacks
+):
+    """On PostgreSQL the planner then counts the new rows at once, instead of taking the tables
+    for empty until autovacuum comes round (the public lists' counts were then planned as
+    nested loops, taking seconds)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics (SQLite keeps none unless asked)")
+    rows = [
+        (f"Imported Person{number:03d}", "", "", "", "5 лет лишения свободы", "", [], [])
+        for number in range(ANALYZE_AFTER_ROWS)
+    ]
+    path = write_csv(tmp_path / "many.csv", records(rows))
+    with django_capture_on_commit_callbacks(execute=True):
+        output = run(path, mapping_file)
+    assert f"{ANALYZE_AFTER_ROWS} created" in output
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class "
+            "WHERE relname IN ('people_person', 'cases_defendant')"
+        )
+        estimates = dict(cursor.fetchall())
+    assert estimates == {
+        "people_person": Person.objects.count(),
+        "cases_defendant": Defendant.objects.count(),
+    }
+    assert Person.objects.count() >= ANALYZE_AFTER_ROWS
