@@ -17,7 +17,7 @@ from newsroom.models import Article, Source, containing_every_word
 from newsroom.partial_dates import PartialDateField
 from newsroom.prefetch import built_once
 from newsroom.slugs import unique_slug
-from people.models import Membership, Organization, Person, Recognition
+from people.models import Membership, Organization, Person, Recognition, public_organizations
 
 
 def format_months(months):
@@ -202,13 +202,10 @@ class CaseQuerySet(models.QuerySet):
         # is one of a public person in a public organization: joined straight to the
         # defendants of the published cases among these, rather than to every public
         # defendant (twice as fast on both databases), and to the person and organization
-        # rather than testing each membership with MembershipQuerySet.public()'s EXISTS.
+        # (MembershipQuerySet.public(joined=True)) rather than testing each with EXISTS.
         via_members = (
-            Membership.objects.filter(
-                person__is_public=True,
-                organization__is_public=True,
-                person__defendants__case__in=self.published().order_by().values("pk"),
-            )
+            Membership.objects.public(joined=True)
+            .filter(person__defendants__case__in=self.published().order_by().values("pk"))
             .order_by()
             .values_list("organization_id", "person__defendants__case_id")
         )
@@ -249,9 +246,7 @@ class CaseQuerySet(models.QuerySet):
         of a public person by a public organization). The rules are joins in one uncorrelated
         subquery, not nested EXISTS subqueries: with those, PostgreSQL took seconds over a few
         dozen cases whenever its statistics were out of date."""
-        recognised = Recognition.objects.filter(
-            person__is_public=True, organization__is_public=True
-        ).values("person")
+        recognised = Recognition.objects.public(joined=True).values("person")
         defendants = Defendant.objects.filter(case__is_published=True, person__in=recognised)
         return self.filter(pk__in=defendants.values("case"))
 
@@ -1346,11 +1341,6 @@ def defendant_sentence_parts():
 @built_once
 def sentence_parts_by_key():
     return SentencePart.objects.order_by("pk")
-
-
-@built_once
-def public_organizations():
-    return Organization.objects.public()
 
 
 @built_once

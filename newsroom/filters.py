@@ -20,7 +20,6 @@ many results it would give with the other active filters (FacetedFilterSet.count
 import contextlib
 import copy
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from django import forms
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import transaction
-from django.db.models import Count, F, Lookup, Q
+from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
@@ -41,6 +40,7 @@ from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 from django_filters.filters import FilterMethod
 
+from newsroom.key_lists import InKeys
 from newsroom.text_queries import FreeTextField
 from people.models import Organization
 
@@ -116,35 +116,6 @@ class CodeListField(forms.MultipleChoiceField):
 
 class CodeListFilter(django_filters.MultipleChoiceFilter):
     field_class = CodeListField
-
-
-class AmongIds(Lookup):
-    """A field's value is among a list of ids given as ONE parameter (a PostgreSQL array, a
-    JSON array on SQLite), not one parameter an id as `__in` does: Django prepares every
-    parameter of an IN list and PostgreSQL plans a long one slowly (a count among 10,000 ids:
-    131 ms, as one array: 24 ms). Used as `queryset.filter(AmongIds(F("pk"), ids))`."""
-
-    lookup_name = "among_ids"
-    prepare_rhs = False
-
-    def get_prep_lookup(self):
-        return [int(value) for value in self.rhs]
-
-    def as_sql(self, compiler, connection):
-        if not self.rhs:
-            raise EmptyResultSet  # as `__in` does: Django then runs no query for none
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
-        if connection.vendor == "sqlite":
-            ids = json.dumps(self.rhs)
-            return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, ids]
-        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*lhs_params, *self.rhs]
-
-
-def among_ids(ids):
-    """The condition that a row's primary key is one of ids (AmongIds)."""
-    return AmongIds(F("pk"), ids)
 
 
 def digest(text):
@@ -323,7 +294,7 @@ class FacetedFilterSet(django_filters.FilterSet):
                 id_lists.append(ids)
         if id_lists:
             common = set(id_lists[0]).intersection(*id_lists[1:])
-            queryset = queryset.filter(among_ids(sorted(common)))
+            queryset = queryset.filter(InKeys("pk", common))
         return queryset
 
     def matching_ids(self):
@@ -354,7 +325,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         ids = self.matching_ids() if applied == self.applied_filters() else None
         if ids is None:
             return self.filtered_by_units(base, excluded)
-        return base.filter(among_ids(ids))
+        return base.filter(InKeys("pk", ids))
 
     def results(self):
         """The list's results, as the page shows and counts them: the same rows as qs, by id
@@ -364,7 +335,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         ids = self.matching_ids()
         if ids is None:
             return self.filtered_by_units(self.queryset.all())
-        return self.queryset.filter(among_ids(ids))
+        return self.queryset.filter(InKeys("pk", ids))
 
     def count_facets(self, facets):
         """{facet name: {option: count}} for facets, {name: Facet}: facets over the same rows
@@ -451,7 +422,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         """The condition that a row is one of text_matches(): among the ids, or in the
         subquery."""
         matches = self.text_matches(text, search)
-        return among_ids(matches) if isinstance(matches, list) else Q(pk__in=matches)
+        return InKeys("pk", matches) if isinstance(matches, list) else Q(pk__in=matches)
 
     def filtered_without(self, queryset, *excluded):
         """The queryset filtered by every valid active filter except the excluded ones."""

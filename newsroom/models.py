@@ -110,11 +110,13 @@ class ArticleQuerySet(models.QuerySet):
         """Prefetch what a story page shows about its people (`public_people`, each with
         organizations, cases and sentences), organizations and cases, each limited to what
         readers may see: a fixed number of queries however many there are."""
+        from people.models import public_organizations  # people.models imports this app
+
         return self.prefetch_related(
             "corrections",
             models.Prefetch("people", queryset=story_people(), to_attr="public_people"),
             models.Prefetch(
-                "organizations", queryset=story_organizations(), to_attr="public_organizations"
+                "organizations", queryset=public_organizations(), to_attr="public_organizations"
             ),
             models.Prefetch("cases", queryset=story_cases(), to_attr="published_cases"),
         )
@@ -473,13 +475,6 @@ def story_people():
     from people.models import Person
 
     return Person.objects.public().in_public_order().with_story_lines()
-
-
-@built_once
-def story_organizations():
-    from people.models import Organization
-
-    return Organization.objects.public()
 
 
 @built_once

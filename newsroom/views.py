@@ -9,6 +9,7 @@ from cases.models import Case, Defendant
 from newsroom.models import Article, Page
 from newsroom.preview import StaffPreviewMixin
 from newsroom.share_images import stored_share_image
+from newsroom.statistics.figures import people_in_prison_today
 from people.models import Recognition
 
 
@@ -26,9 +27,7 @@ def home(request):
     # Counted straight from the public defendants, who are all in published cases: the same
     # figures as in_prison_now(Case.objects.published()) without the database listing every
     # published case first.
-    today = timezone.localdate()
-    in_prison_today = Defendant.objects.public().count_people_in_prison_on([today])
-    imprisoned_count, maybe_imprisoned_count = in_prison_today[today]
+    imprisoned_count, maybe_imprisoned_count = people_in_prison_today(Defendant.objects.public())
     imprisoned_recognised_count = Recognition.objects.public().count_people_in_prison()
     # Both figures in one aggregate query.
     sentenced_this_year_count, sentenced_undated_count = (

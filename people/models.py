@@ -133,10 +133,7 @@ class PersonQuerySet(models.QuerySet):
         their views, by a recognition readers may see (see RecognitionQuerySet.public): its
         person and organization are public, tested by joins rather than EXISTS subqueries, the
         same rows for a query far cheaper to build (it is counted on every people list)."""
-        recognitions = Recognition.objects.filter(
-            person__is_public=True, organization__is_public=True
-        )
-        return self.filter(pk__in=recognitions.values("person"))
+        return self.filter(pk__in=Recognition.objects.public(joined=True).values("person"))
 
     def members_of_any(self, organizations):
         """People with a public membership of any of the organizations."""
@@ -1058,6 +1055,11 @@ def public_memberships_with_people_by_name():
 @built_once
 def public_recognitions_with_organizations():
     return Recognition.objects.public(joined=True).select_related("organization")
+
+
+@built_once
+def public_organizations():
+    return Organization.objects.public()
 
 
 @built_once

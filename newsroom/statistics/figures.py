@@ -62,8 +62,13 @@ def public_defendants_of(cases):
 
 def in_prison_now(cases):
     """(people certainly in prison today, people who may be) in these cases."""
+    return people_in_prison_today(public_defendants_of(cases))
+
+
+def people_in_prison_today(defendants):
+    """(people certainly in prison today, people who may be) among these defendants."""
     today = timezone.localdate()
-    return public_defendants_of(cases).count_people_in_prison_on([today])[today]
+    return defendants.count_people_in_prison_on([today])[today]
 
 
 def in_prison_over_time(cases, today=None):
