@@ -94,4 +94,7 @@ class RobotsView(TemplateView):
     def get_context_data(self, **kwargs):
         # Crawlers need the sitemap's absolute address; the host is one ALLOWED_HOSTS accepted.
         sitemap_url = self.request.build_absolute_uri(reverse("sitemap"))
-        return super().get_context_data(sitemap_url=sitemap_url, **kwargs)
+        # Search results are no content of their own, and every query is a page built anew:
+        # crawlers following search links would only load the site.
+        search_path = reverse("newsroom:search")
+        return super().get_context_data(sitemap_url=sitemap_url, search_path=search_path, **kwargs)

@@ -382,6 +382,16 @@ def test_robots_txt_is_plain_text_that_keeps_crawlers_out_of_the_admin(client, d
     assert "Disallow: /" not in lines
 
 
+def test_robots_txt_keeps_crawlers_out_of_search_results(client, db):
+    """Each query is a new page built from scratch: a crawler following search links would
+    make unbounded uncached work, and result pages are no content of their own."""
+    response = client.get(reverse("newsroom:robots"))
+    assert response.status_code == 200
+    lines = response.text.splitlines()
+    assert f"Disallow: {reverse('newsroom:search')}" in lines
+    assert "Allow: /" in lines
+
+
 def test_robots_txt_points_to_the_sitemap_with_an_absolute_url(client, db):
     response = client.get("/robots.txt", secure=True)
     assert "Sitemap: https://testserver/sitemap.xml" in response.text.splitlines()
