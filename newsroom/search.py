@@ -12,6 +12,7 @@ short name ("HRW", "ДВК") or any alternate name, all part of their `search_na
 
 import math
 
+from django.db import models
 from django.db.models import Count, Q, Window
 from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
@@ -24,6 +25,9 @@ from newsroom.text_queries import MAX_QUERY_LENGTH, bound_text
 from people.models import Organization, Person
 
 RESULTS_PER_GROUP = 20
+# Each group counts its results up to this many, then says "more than": counting every match
+# of a name thousands share would cost more than the rest of the page.
+COUNTED_RESULTS = 1000
 
 # The groups, in page order: (key, title).
 GROUPS = [
@@ -61,6 +65,7 @@ class SearchView(TemplateView):
             groups=groups,
             one_group=shown in keys,
             total_count=sum(group["count"] for group in groups),
+            more_than_counted=any(group["more_than_counted"] for group in groups),
         )
         return context
 
@@ -78,42 +83,90 @@ def page_number(raw):
     return int(raw)
 
 
+def counted(queryset):
+    """How many rows queryset has, counted up to COUNTED_RESULTS + 1 at most."""
+    return queryset.order_by().values("pk")[: COUNTED_RESULTS + 1].count()
+
+
+def found_in_any(queryset, conditions, offset):
+    """(how many rows of queryset meet any of the conditions, up to COUNTED_RESULTS + 1; the
+    page of them from offset, in queryset's order). Each condition is asked alone for its first
+    keys in that order, as many as are counted (or as the page needs): the databases then look
+    each up by its own index, where an OR of them made PostgreSQL work out every match of
+    each. The page is among the first keys of each condition, and is read in the same order."""
+    wanted = offset + RESULTS_PER_GROUP
+    found, candidates = set(), set()
+    for condition in conditions:
+        keys = list(
+            queryset.filter(condition).values_list("pk", flat=True)[
+                : max(COUNTED_RESULTS + 1, wanted)
+            ]
+        )
+        found.update(keys[: COUNTED_RESULTS + 1])
+        candidates.update(keys[:wanted])
+    if offset >= min(len(found), COUNTED_RESULTS):
+        return len(found), []
+    page = queryset.filter(InKeys("pk", candidates))[offset:wanted]
+    return len(found), list(page)
+
+
 class SearchResults:
-    """What a search finds, group by group. The people and organizations it names are read once
-    (their keys), and each group uses them: the stories and cases about them, whose text may
-    spell a name differently from the query."""
+    """What a search finds, group by group. The people and organizations it names are each one
+    condition, used by every group: the stories and cases about them, whose text may spell a
+    name differently from the query. People and cases (by the hundred thousand) are counted up
+    to COUNTED_RESULTS, and only their page is read: a name thousands share, or a one-letter
+    word, then costs little more than a rare name, where counting every match cost several
+    times the rest of the page."""
 
     def __init__(self, words, name_terms):
         self.words = words
         self.name_terms = name_terms
-        exact_people, close_people, self.organization_keys = set(), set(), set()
+        searchable = Person.objects.searchable()
+        self.matched_people = self.exact_people = Person.objects.none()
+        self.close_only_people = KeySet()
+        self.organization_keys = KeySet()
         if name_terms:
             # A query of only punctuation folds to no terms, which would match every name.
-            exact_people, close_people = Person.objects.searchable().matching_keys(name_terms)
-            self.organization_keys = set(
+            exact, close = searchable.name_conditions(name_terms)
+            self.exact_people = searchable.filter(exact)
+            self.matched_people = searchable.filter(exact | Q(InKeys("pk", close)))
+            # The close names that are not also exact ones: a few, listed after those.
+            is_exact = models.Case(
+                models.When(exact, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+            self.close_only_people = KeySet(
+                key
+                for key, exact_too in searchable.filter(InKeys("pk", close))
+                .annotate(is_exact=is_exact)
+                .values_list("pk", "is_exact")
+                if not exact_too
+            )
+            self.organization_keys = KeySet(
                 Organization.objects.public().matching(name_terms).values_list("pk", flat=True)
             )
-        self.people_keys = KeySet(exact_people | close_people)
-        self.exact_people = KeySet(exact_people)
-        self.close_people = KeySet(close_people)
-        self.organization_keys = KeySet(self.organization_keys)
 
     def group(self, key, page=1):
         """The group's count and its results on the page, with what its template shows."""
         offset = (page - 1) * RESULTS_PER_GROUP
         count, results = getattr(self, key)(offset)
+        shown_count = min(count, COUNTED_RESULTS)
         return {
             "key": key,
             "title": dict(GROUPS)[key],
-            "count": count,
+            "count": shown_count,
+            "more_than_counted": count > COUNTED_RESULTS,
             "results": results,
             "is_capped": count > len(results),
             "page": page,
-            "page_count": max(1, math.ceil(count / RESULTS_PER_GROUP)),
+            "page_count": max(1, math.ceil(shown_count / RESULTS_PER_GROUP)),
         }
 
     def stories(self, offset):
-        people_stories = Person.stories.through.objects.filter(InKeys("person", self.people_keys))
+        people_stories = Person.stories.through.objects.filter(
+            person__in=self.matched_people.order_by().values("pk")
+        )
         organization_stories = Organization.stories.through.objects.filter(
             InKeys("organization", self.organization_keys)
         )
@@ -126,8 +179,11 @@ class SearchResults:
             )
             .best_match_first(self.words)
         )
+        if offset >= COUNTED_RESULTS:
+            return counted(stories), []
         # How many there are and the page in one query: each row carries the total (a window
-        # over the whole result), so the matches are worked out once, not twice.
+        # over the whole result), so the matches are worked out once, not twice. Stories are
+        # counted whole: they number thousands, not hundreds of thousands.
         rows = list(
             stories.annotate(found_count=Window(Count("pk")))[offset : offset + RESULTS_PER_GROUP]
         )
@@ -138,26 +194,29 @@ class SearchResults:
         first, then those within a letter of it (people/close_names.py, a few); each part in the
         people list's order, by surname. The page's keys are read first, in that order: on
         PostgreSQL off the list's index, so a name shared by thousands is not sorted whole."""
+        exact_count = counted(self.exact_people)
+        count = exact_count + len(self.close_only_people)
+        if offset >= COUNTED_RESULTS:
+            return count, []
         page_keys = []
-        for keys in (self.exact_people, self.close_people):
-            if len(page_keys) == RESULTS_PER_GROUP:
-                break
-            if offset >= len(keys):
-                offset -= len(keys)
-                continue
-            wanted = RESULTS_PER_GROUP - len(page_keys)
+        if offset < exact_count:
+            page_keys += self.exact_people.in_public_order().values_list("pk", flat=True)[
+                offset : offset + RESULTS_PER_GROUP
+            ]
+        offset = max(0, offset - exact_count)
+        wanted = RESULTS_PER_GROUP - len(page_keys)
+        if wanted and exact_count <= COUNTED_RESULTS and self.close_only_people:
             page_keys += (
                 Person.objects.searchable()
-                .filter(InKeys("pk", keys))
+                .filter(InKeys("pk", self.close_only_people))
                 .in_public_order()
                 .values_list("pk", flat=True)[offset : offset + wanted]
             )
-            offset = 0
         if not page_keys:
-            return len(self.people_keys), []
+            return count, []
         rows = Person.objects.searchable().filter(pk__in=page_keys).with_story_lines()
         position = {key: index for index, key in enumerate(page_keys)}
-        return len(self.people_keys), sorted(rows, key=lambda person: position[person.pk])
+        return count, sorted(rows, key=lambda person: position[person.pk])
 
     def organizations(self, offset):
         organizations = Organization.objects.public().filter(InKeys("pk", self.organization_keys))
@@ -167,26 +226,18 @@ class SearchResults:
         )
 
     def cases(self, offset):
-        cases_in_city = Case.objects.none()
+        conditions = [Q(pk__in=Case.objects.matching(self.words).values("pk"))]
         if self.name_terms:
             # A city in any script or spelling ("Алматы", "Almaty"), as names are matched.
-            cases_in_city = Case.objects.published().in_city_matching(self.name_terms)
-        defendants = Defendant.objects.public().filter(InKeys("person", self.people_keys))
-        organization_cases = Case.organizations.through.objects.filter(
-            InKeys("organization", self.organization_keys)
-        )
-        # The cases' keys first (thousands for a common name), then the page of them: the
-        # database then orders a list of keys, not the whole search again.
-        case_keys = KeySet(
-            Case.objects.published()
-            .filter(
-                Q(pk__in=Case.objects.matching(self.words).values("pk"))
-                | Q(pk__in=defendants.values("case"))
-                | Q(pk__in=organization_cases.values("case"))
-                | Q(pk__in=cases_in_city.values("pk"))
+            in_city = Case.objects.published().in_city_matching(self.name_terms)
+            conditions.append(Q(pk__in=in_city.values("pk")))
+            defendants = Defendant.objects.public().filter(
+                person__in=self.matched_people.order_by().values("pk")
             )
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-        cases = Case.objects.published().filter(InKeys("pk", case_keys))
-        return len(case_keys), list(cases[offset : offset + RESULTS_PER_GROUP])
+            conditions.append(Q(pk__in=defendants.values("case")))
+        if self.organization_keys:
+            organization_cases = Case.organizations.through.objects.filter(
+                InKeys("organization", self.organization_keys)
+            )
+            conditions.append(Q(pk__in=organization_cases.values("case")))
+        return found_in_any(Case.objects.published(), conditions, offset)

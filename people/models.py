@@ -255,10 +255,10 @@ class PersonQuerySet(models.QuerySet):
             condition |= models.Q(pk__in=sorted(close))
         return self.filter(condition)
 
-    def matching_keys(self, terms, close_ids=None):
-        """The keys of the people matching(terms) finds, read once for a page that uses them
-        again and again (search), as (exact, close): those whose name or an alternate name
-        contains every term, and those only within a letter of it.
+    def name_conditions(self, terms, close_ids=None):
+        """What matching(terms) finds, as (exact, close): the condition that a person's name or
+        an alternate name contains every term, and the keys of the people within a letter of
+        it (close_person_ids(terms), a few; some may match exactly too).
 
         Asked so that the name indexes answer it: the alternate names that contain a term are
         read first (they are few), so that each term is "the name contains it, or the key is
@@ -285,21 +285,7 @@ class PersonQuerySet(models.QuerySet):
             if by_alternate[term]:
                 term_condition |= models.Q(InKeys("pk", by_alternate[term]))
             exact &= term_condition
-        is_exact = models.Case(
-            models.When(exact, then=models.Value(True)),
-            default=models.Value(False),
-            output_field=models.BooleanField(),
-        )
-        rows = (
-            self.filter(exact | models.Q(InKeys("pk", close)))
-            .annotate(is_exact=is_exact)
-            .order_by()
-            .values_list("pk", "is_exact")
-        )
-        found = {False: set(), True: set()}
-        for key, exact_match in rows:
-            found[exact_match].add(key)
-        return found[True], found[False]
+        return exact, close
 
     def photos_on_public_pages(self):
         """{pk: stored photo name} of these people whose photo public pages show (public and

@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from newsroom import search
+from newsroom.partial_dates import PartialDate
 from people.models import Person
 from people.names import normalise_name
 from tests.factories import (
@@ -175,3 +177,69 @@ def test_a_name_shared_by_hundreds_is_counted_and_paged_and_finds_their_cases(cl
     last_page = follow(client, f"{SEARCH_URL}?q=multitude&group=people&page=31")
     assert [person.name for person in group_of(last_page, "people")["results"]] == names[600:]
     assert "Page 31 of 31" in page_text(last_page)
+
+
+# Past COUNTED_RESULTS a group is not counted whole (for a name thousands share, counting every
+# match cost more than the rest of the page): it says "more than", and pages through that many.
+
+
+@pytest.fixture
+def few_counted(monkeypatch):
+    monkeypatch.setattr(search, "COUNTED_RESULTS", 3)
+    monkeypatch.setattr(search, "RESULTS_PER_GROUP", 2)
+
+
+def test_people_past_the_counted_results_are_more_than_counted_and_paged_that_far(
+    client, few_counted
+):
+    names = numbered("Crowded Number", 5)
+    create(PersonFactory, "name", names)
+    overview = follow(client, f"{SEARCH_URL}?q=crowded")
+    people = group_of(overview, "people")
+    assert (people["count"], people["more_than_counted"]) == (3, True)
+    assert [person.name for person in people["results"]] == names[:2]
+    text = page_text(overview)
+    assert "More than 3 results for “crowded”." in text
+    assert "People (more than 3)" in text
+    assert "Showing the first 2 of more than 3. Add words to narrow your search." in text
+
+    first = follow(client, href_for(overview, "See the first 3, page by page"))
+    assert "Page 1 of 2" in page_text(first)
+    second = follow(client, href_for(first, "Next page"))
+    assert [person.name for person in group_of(second, "people")["results"]] == names[2:4]
+    assert "Only the first 3 are listed: add words to narrow your search." in page_text(second)
+    assert "Next page" not in page_text(second)
+    assert client.get(f"{SEARCH_URL}?q=crowded&group=people&page=3").status_code == 404
+
+
+def test_a_group_within_the_counted_results_is_counted_exactly(client, few_counted):
+    names = numbered("Crowded Number", 3)
+    create(PersonFactory, "name", names)
+    overview = follow(client, f"{SEARCH_URL}?q=crowded")
+    people = group_of(overview, "people")
+    assert (people["count"], people["more_than_counted"]) == (3, False)
+    assert "3 results for “crowded”." in page_text(overview)
+    assert "more than" not in page_text(overview).lower()
+
+
+def test_cases_past_the_counted_results_are_the_newest_verdicts_of_every_kind_of_match(
+    client, few_counted
+):
+    """Cases found through their defendants (more than are counted) and by their own title
+    are paged together, newest verdict first: the first page is not only the first cases of
+    one kind of match."""
+    for year in (2019, 2021, 2023, 2020, 2022):
+        DefendantFactory(
+            person=PersonFactory(name=f"Crowded Defendant{year}"),
+            case=CaseFactory(title=f"Trial {year}", verdict_date=PartialDate(year)),
+        )
+    CaseFactory(title="Crowded hearing", verdict_date=PartialDate(2024))
+    overview = follow(client, f"{SEARCH_URL}?q=crowded")
+    cases = group_of(overview, "cases")
+    assert (cases["count"], cases["more_than_counted"]) == (3, True)
+    assert [case.title for case in cases["results"]] == ["Crowded hearing", "Trial 2023"]
+    second = follow(client, f"{SEARCH_URL}?q=crowded&group=cases&page=2")
+    assert [case.title for case in group_of(second, "cases")["results"]] == [
+        "Trial 2022",
+        "Trial 2021",
+    ]
