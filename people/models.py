@@ -603,20 +603,27 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
     def with_details(self):
-        """Prefetch what an organization page shows: alternate names, designations, public
-        memberships with their people, and published stories."""
+        """Prefetch what an organization page shows: alternate names, designations and
+        published stories. Its members are not: the page reads only the first few
+        (Organization.first_member_groups())."""
         from newsroom.models import Article
 
         return self.with_designations().prefetch_related(
             "alternate_names",
             models.Prefetch(
+                "stories", queryset=Article.objects.published(), to_attr="published_stories"
+            ),
+        )
+
+    def with_public_memberships(self):
+        """Prefetch every public membership with its person, named first, by name (the API
+        lists them all)."""
+        return self.prefetch_related(
+            models.Prefetch(
                 "memberships",
                 queryset=public_memberships_with_people_by_name(),
                 to_attr="public_memberships",
-            ),
-            models.Prefetch(
-                "stories", queryset=Article.objects.published(), to_attr="published_stories"
-            ),
+            )
         )
 
     def matching(self, terms):
@@ -719,7 +726,8 @@ class Organization(models.Model):
 
     def member_groups(self):
         """Public members: named memberships to list, and how many people are unnamed or
-        withheld (counted, never named)."""
+        withheld (counted, never named). The page lists only the first few:
+        first_member_groups()."""
         status = Person.NameStatus
         unnamed = {status.NOT_REPORTED: set(), status.WITHHELD: set()}
         named = []
@@ -732,6 +740,36 @@ class Organization(models.Model):
             "named": named,
             "not_reported": len(unnamed[status.NOT_REPORTED]),
             "withheld": len(unnamed[status.WITHHELD]),
+        }
+
+    def first_member_groups(self, shown):
+        """member_groups() for a page that lists only the first `shown` named memberships, in
+        the same order: those are read with a LIMIT and the rest only counted, in one grouped
+        query, so that the page costs the same however many members there are. Besides the
+        counts of unnamed and withheld people, it says how many named people there are
+        (`named_people`), how many of them are listed (`named_people_shown`), whether some are
+        left out (`more_named`), and how many public members there are in all, named or not
+        (`people`: as many as the people list filtered by the organization lists)."""
+        status = Person.NameStatus
+        counts = (
+            Membership.objects.public(joined=True)
+            .filter(organization=self)
+            .count_people_per_name_status()
+        )
+        named_people, named_memberships = counts.get(status.NAMED, (0, 0))
+        named = list(
+            public_memberships_with_people_by_name().filter(
+                organization=self, person__name_status=status.NAMED
+            )[:shown]
+        )
+        return {
+            "named": named,
+            "not_reported": counts.get(status.NOT_REPORTED, (0, 0))[0],
+            "withheld": counts.get(status.WITHHELD, (0, 0))[0],
+            "named_people": named_people,
+            "named_people_shown": len({membership.person_id for membership in named}),
+            "more_named": named_memberships > len(named),
+            "people": sum(people for people, _ in counts.values()),
         }
 
 
@@ -771,6 +809,16 @@ class MembershipQuerySet(models.QuerySet):
         if joined:
             return self.filter(person__is_public=True, organization__is_public=True)
         return self.filter(*self._of_public_person_and_organization())
+
+    def count_people_per_name_status(self):
+        """{name status: (how many people, how many memberships)} among these memberships, in
+        one grouped query (a person may hold more than one membership)."""
+        rows = (
+            self.order_by()
+            .values_list("person__name_status")
+            .annotate(people=models.Count("person", distinct=True), memberships=models.Count("pk"))
+        )
+        return {name_status: (people, memberships) for name_status, people, memberships in rows}
 
 
 class Membership(models.Model):

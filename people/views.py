@@ -49,6 +49,9 @@ class OrganizationListView(ListView):
 class OrganizationDetailView(StaffPreviewMixin, DetailView):
     # The newest verdicts shown; the case list, filtered by the organization, has them all.
     CASES_SHOWN = 20
+    # The named members listed, by name; the people list, filtered by the organization, has
+    # them all.
+    MEMBERS_SHOWN = 50
 
     def get_queryset(self):
         return Organization.objects.public().with_details()
@@ -57,14 +60,17 @@ class OrganizationDetailView(StaffPreviewMixin, DetailView):
         return Organization.objects.with_details()
 
     def get_context_data(self, **kwargs):
-        from newsroom.statistics.figures import in_prison_now, organization_figures
+        from newsroom.statistics.figures import (
+            organization_figures,
+            people_in_prison_today,
+            public_defendants_of_case_keys,
+        )
         from newsroom.statistics.views import drawn
 
         context = super().get_context_data(**kwargs)
-        concerning = Case.objects.published().concerning_any([self.object])
         # Its cases' keys, read once: the list, its count and each figure then start from
         # these cases rather than work out again, in each query, which cases concern it.
-        case_ids = list(concerning.order_by().values_list("pk", flat=True))
+        case_ids = Case.objects.published_keys_concerning(self.object)
         cases = Case.objects.published().filter(InKeys("pk", case_ids))
         shown = cases.newest_verdict_first().with_defendants(charges=False)[: self.CASES_SHOWN]
         context["cases"] = shown
@@ -75,6 +81,12 @@ class OrganizationDetailView(StaffPreviewMixin, DetailView):
         query["organization"] = self.object.slug
         context["statistics_query"] = query.urlencode()
         context["all_cases_url"] = f"{reverse('cases:list')}?{query.urlencode()}"
-        context["in_prison_now"] = in_prison_now(cases)
-        context["figures"] = drawn(organization_figures(cases), context["statistics_query"])
+        context["members"] = self.object.first_member_groups(self.MEMBERS_SHOWN)
+        context["all_members_url"] = f"{reverse('people:list')}?{query.urlencode()}"
+        # The public defendants of its cases, asked by the same keys, which the figures count.
+        defendants = public_defendants_of_case_keys(case_ids)
+        context["in_prison_now"] = people_in_prison_today(defendants, few=True)
+        context["figures"] = drawn(
+            organization_figures(cases, defendants), context["statistics_query"]
+        )
         return context

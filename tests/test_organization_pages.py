@@ -2,6 +2,7 @@ from cases.models import SentencePart
 from newsroom.models import Article
 from newsroom.partial_dates import PartialDate
 from people.models import Designation, Person
+from people.views import OrganizationDetailView
 from tests.factories import (
     ArticleFactory,
     CaseFactory,
@@ -218,3 +219,108 @@ def test_organization_page_runs_the_same_queries_for_3_or_60_cases(client, db):
     few = count_queries(client, organization_with_cases(3).get_absolute_url())
     many = count_queries(client, organization_with_cases(60).get_absolute_url())
     assert few == many
+
+
+MEMBERS_SHOWN = OrganizationDetailView.MEMBERS_SHOWN
+
+
+def organization_with_named_members(count):
+    """An organization with `count` public named members, "Member Surname00" and on, made in
+    an order other than their names' (so that the page's order is the name's, not the
+    record's)."""
+    organization = OrganizationFactory()
+    numbers = sorted(range(count), key=lambda number: (number % 7, number))
+    for number in numbers:
+        person = PersonFactory(name=f"Member Surname{number:02d}")
+        MembershipFactory(person=person, organization=organization, role="activist")
+    return organization
+
+
+def listed_members(response):
+    """The names of the people the member list links to, in the page's order."""
+    return [text for href, text in links(response) if text.startswith("Member Surname")]
+
+
+def test_organization_page_lists_the_first_named_members_and_links_to_all_its_members(client, db):
+    organization = organization_with_named_members(MEMBERS_SHOWN + 3)
+    for _ in range(2):
+        person = PersonFactory(name="", name_status=Person.NameStatus.NOT_REPORTED)
+        MembershipFactory(person=person, organization=organization)
+    withheld = PersonFactory(name="Aaa Withheldname", name_status=Person.NameStatus.WITHHELD)
+    MembershipFactory(person=withheld, organization=organization)
+    # Sorts first by name, but readers may not see them: never listed, never counted.
+    hidden = PersonFactory(name="Aaa Hiddenname", is_public=False)
+    MembershipFactory(person=hidden, organization=organization)
+
+    response = client.get(organization.get_absolute_url())
+    assert response.status_code == 200
+    text = page_text(response)
+    assert listed_members(response) == [
+        f"Member Surname{number:02d}" for number in range(MEMBERS_SHOWN)
+    ]
+    assert f"Member Surname{MEMBERS_SHOWN - 1:02d}, activist" in text
+    assert f"{MEMBERS_SHOWN} of {MEMBERS_SHOWN + 3} named members, by name." in text
+    assert "2 members whose names were not reported" in text
+    assert "1 member whose name is withheld" in text
+    body = response.content.decode()
+    assert "Withheldname" not in body
+    assert "Hiddenname" not in body
+
+    all_members = MEMBERS_SHOWN + 3 + 2 + 1
+    href = href_for(response, f"All {all_members} members, named or not")
+    assert href == f"/people/?organization={organization.slug}"
+    people = client.get(href)
+    assert people.status_code == 200
+    assert people.context["paginator"].count == all_members
+    listed_people = {person.pk for person in people.context["paginator"].object_list}
+    assert withheld.pk in listed_people
+    assert hidden.pk not in listed_people
+
+
+def test_organization_page_counts_a_member_with_two_memberships_once(client, db):
+    organization = organization_with_named_members(MEMBERS_SHOWN)
+    twice = organization.memberships.get(person__name="Member Surname00").person
+    MembershipFactory(person=twice, organization=organization, role="chair")
+    response = client.get(organization.get_absolute_url())
+    assert response.status_code == 200
+    text = page_text(response)
+    # Each membership is a line; the counts are of people, as the people list counts them.
+    assert "Member Surname00, chair" in text
+    assert "Member Surname00, activist" in text
+    assert len(listed_members(response)) == MEMBERS_SHOWN
+    assert f"{MEMBERS_SHOWN - 1} of {MEMBERS_SHOWN} named members, by name." in text
+    href = href_for(response, f"All {MEMBERS_SHOWN} members, named or not")
+    assert client.get(href).context["paginator"].count == MEMBERS_SHOWN
+
+
+def test_organization_page_with_few_members_lists_them_all_without_the_link(client, db):
+    organization = organization_with_named_members(3)
+    withheld = PersonFactory(name="Aaa Withheldname", name_status=Person.NameStatus.WITHHELD)
+    MembershipFactory(person=withheld, organization=organization)
+    response = client.get(organization.get_absolute_url())
+    assert response.status_code == 200
+    text = page_text(response)
+    assert listed_members(response) == ["Member Surname00", "Member Surname01", "Member Surname02"]
+    assert "1 member whose name is withheld" in text
+    assert "named members, by name" not in text
+    assert not [label for _, label in links(response) if label.startswith("All 4 members")]
+    assert "Withheldname" not in response.content.decode()
+
+
+def test_organization_page_with_as_many_named_members_as_it_shows_has_no_link(client, db):
+    organization = organization_with_named_members(MEMBERS_SHOWN)
+    response = client.get(organization.get_absolute_url())
+    assert response.status_code == 200
+    assert len(listed_members(response)) == MEMBERS_SHOWN
+    assert "named members, by name" not in page_text(response)
+
+
+def test_organization_page_runs_the_same_queries_for_5_or_80_members(client, db):
+    few = organization_with_named_members(5)
+    many = organization_with_named_members(80)
+    for organization in (few, many):
+        withheld = PersonFactory(name_status=Person.NameStatus.WITHHELD)
+        MembershipFactory(person=withheld, organization=organization)
+    assert count_queries(client, few.get_absolute_url()) == count_queries(
+        client, many.get_absolute_url()
+    )

@@ -282,6 +282,47 @@ def test_the_public_defendants_lookup_of_cases_keeps_the_public_defendants_of_th
     )
 
 
+def test_the_published_keys_concerning_an_organization_are_those_of_concerning_any():
+    """About the organization, or with a public defendant who is a public member of it; never
+    an unpublished case, nor one reached only through a hidden person or organization."""
+    organization = OrganizationFactory(is_public=True)
+    hidden_organization = OrganizationFactory(is_public=False)
+    member = PersonFactory(is_public=True)
+    hidden_member = PersonFactory(is_public=False)
+    MembershipFactory(person=member, organization=organization)
+    MembershipFactory(person=hidden_member, organization=organization)
+    outsider = PersonFactory(is_public=True)
+    MembershipFactory(person=outsider, organization=hidden_organization)
+    cases = {name: CaseFactory(is_published=True) for name in ("about it", "of a member")}
+    cases["about it"].organizations.add(organization)
+    DefendantFactory(person=member, case=cases["of a member"])
+    # One case of each kind that must not be among them.
+    hidden = {
+        "unpublished, about it": CaseFactory(is_published=False),
+        "unpublished, of a member": CaseFactory(is_published=False),
+        "of a hidden member": CaseFactory(is_published=True),
+        "of a member of another organization": CaseFactory(is_published=True),
+    }
+    hidden["unpublished, about it"].organizations.add(organization)
+    DefendantFactory(person=member, case=hidden["unpublished, of a member"])
+    DefendantFactory(person=hidden_member, case=hidden["of a hidden member"])
+    DefendantFactory(person=outsider, case=hidden["of a member of another organization"])
+    # Both routes to one case: listed once.
+    cases["of a member"].organizations.add(organization)
+
+    keys = Case.objects.published_keys_concerning(organization)
+    assert keys == {case.pk for case in cases.values()}
+    assert keys == set(
+        Case.objects.published().concerning_any([organization]).values_list("pk", flat=True)
+    )
+    # A hidden organization's members are not public members: only the cases about it.
+    cases["about it"].organizations.add(hidden_organization)
+    assert Case.objects.published_keys_concerning(hidden_organization) == {cases["about it"].pk}
+    assert set(
+        Case.objects.published().concerning_any([hidden_organization]).values_list("pk", flat=True)
+    ) == {cases["about it"].pk}
+
+
 def test_public_case_events_are_those_of_published_cases(visible_and_hidden):
     parents = visible_and_hidden
     events = {
@@ -319,6 +360,7 @@ TESTED_METHODS = {
     ("people.Designation", "public"),
     ("cases.Case", "published"),
     ("cases.Case", "public_defendants_lookup"),
+    ("cases.Case", "published_keys_concerning"),
     ("cases.Defendant", "public"),
     ("cases.Defendant", "public_once_case_published"),
     ("cases.CaseEvent", "public"),

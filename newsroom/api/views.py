@@ -217,7 +217,7 @@ class OrganizationViewSet(PublicRecordViewSet):
         return Organization.objects.public().in_public_order().with_designations()
 
     def detail_queryset(self):
-        return Organization.objects.public().with_details()
+        return Organization.objects.public().with_details().with_public_memberships()
 
 
 @extend_schema_view(
