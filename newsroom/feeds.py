@@ -42,8 +42,8 @@ class LatestStoriesFeed(Feed):
         return settings.SITE_NAME
 
     def items(self):
-        # with_references: the body links the records linked to each story (body_html).
-        return Article.objects.published().with_references()[:FEED_LENGTH]
+        # The body links the records linked to each story (body_html).
+        return Article.objects.published().with_mention_links()[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.headline

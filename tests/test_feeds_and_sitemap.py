@@ -262,6 +262,26 @@ def test_the_feed_runs_the_same_number_of_queries_for_3_and_30_stories(client):
     assert count_queries(client, reverse("newsroom:feed")) == few
 
 
+def test_the_feed_links_the_records_its_stories_name_without_reading_what_pages_show_of_them(
+    client, demo
+):
+    """An entry's body links each person, organization and case the story links, as the story
+    page does; the feed reads those records themselves, not their memberships, trials and
+    sentences, which story pages show and the feed does not (ten thousand records at full
+    size)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = get_feed(client)
+    content = entry_for(response, Article.objects.get(slug=DEMO_STORY_SLUG)).findtext(
+        ATOM + "content"
+    )
+    assert '<a href="/people/abai-begimbetov/">Abai Begimbetov</a>' in content
+    assert 'href="/organizations/democratic-choice-of-kazakhstan/"' in content
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "people_person" in read
+    for table in ["people_membership", "cases_defendant", "cases_sentencepart"]:
+        assert table not in read
+
+
 # Sitemap
 
 
