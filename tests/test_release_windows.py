@@ -330,9 +330,11 @@ def test_the_migration_fills_the_windows_of_existing_records(transactional_db):
     )
 
 
-def test_many_days_counted_in_python_agree_with_sql_day_by_day():
-    """The over-time chart counts many days in one pass in Python; each day must give what
-    the SQL conditions give for that day alone (a person with two terms counts once)."""
+def record_prison_terms_of_every_kind():
+    """A range, a year, an undated term, one released early, and a person sentenced twice: on
+    1 April 2020 two people are certainly in prison (the one released in February 2021, and
+    the person sentenced twice, for the 2019 term) and three may be (the range and year
+    prisoners' windows, and the undated one)."""
     twice = PersonFactory(name="Twice Sentenced")
     sentenced(PartialDate(2019, 3), (12, 24), name="Range Prisoner")
     sentenced(PartialDate(2020), (36, 36), name="Year Prisoner")
@@ -341,28 +343,25 @@ def test_many_days_counted_in_python_agree_with_sql_day_by_day():
     for verdict in (PartialDate(2018, 1, 1), PartialDate(2019, 6, 1)):
         record = DefendantFactory(case=CaseFactory(verdict_date=verdict), person=twice)
         SentencePartFactory(defendant=record, kind=PRISON, term_min_months=24, term_max_months=36)
+
+
+def test_many_days_counted_in_python_agree_with_sql_day_by_day():
+    """The over-time chart counts many days in one pass in Python; each day must give what
+    the SQL conditions give for that day alone (a person with two terms counts once)."""
+    record_prison_terms_of_every_kind()
     days = [datetime.date(year, month, 1) for year in range(2017, 2026) for month in (1, 4, 7, 10)]
     defendants = Defendant.objects.public()
     many = defendants.count_people_in_prison_on(days)
     assert len(days) > DefendantQuerySet.MAX_DAYS_COUNTED_IN_SQL
     for day in days:
         assert many[day] == defendants.count_people_in_prison_on([day])[day], day
-    # Certain: the one released in February 2021, and the person sentenced twice (the 2019
-    # term); may be: the range and year prisoners' windows, and the undated one.
     assert many[datetime.date(2020, 4, 1)] == (2, 3)
 
 
 def test_few_defendants_counted_without_picking_prison_terms_first_agree(db):
     """An organization's page counts its few defendants each (few=True) rather than first
     picking the prison terms that can count: the counts must be the same on every day."""
-    twice = PersonFactory(name="Twice Sentenced")
-    sentenced(PartialDate(2019, 3), (12, 24), name="Range Prisoner")
-    sentenced(PartialDate(2020), (36, 36), name="Year Prisoner")
-    sentenced(None, (60, 60), name="Undated Prisoner")
-    sentenced(PartialDate(2019, 5, 1), (60, 60), release_date=PartialDate(2021, 2))
-    for verdict in (PartialDate(2018, 1, 1), PartialDate(2019, 6, 1)):
-        record = DefendantFactory(case=CaseFactory(verdict_date=verdict), person=twice)
-        SentencePartFactory(defendant=record, kind=PRISON, term_min_months=24, term_max_months=36)
+    record_prison_terms_of_every_kind()
     DefendantFactory(person=PersonFactory(name="Not Sentenced To Prison"))
     defendants = Defendant.objects.public()
     days = [datetime.date(year, month, 1) for year in range(2017, 2026) for month in (1, 7)]
