@@ -110,36 +110,33 @@ class ArticleQuerySet(models.QuerySet):
         """Prefetch what a story page shows about its people (`public_people`, each with
         organizations, cases and sentences), organizations and cases, each limited to what
         readers may see: a fixed number of queries however many there are."""
+        return self.with_linked_records(story_people(), story_cases())
+
+    def with_mention_links(self):
+        """Prefetch what the body's links need (Article.mention_links()) and no more: the
+        public people and published cases themselves, without what a story page shows about
+        each (the feed's 50 stories: 500 records at full size instead of 10,000)."""
+        from cases.models import Case
+        from people.models import Person
+
+        return self.with_linked_records(
+            Person.objects.public().in_public_order(), Case.objects.published()
+        )
+
+    def with_linked_records(self, people, cases):
+        """Prefetch each story's corrections and the records it links, each limited to what
+        readers may see: its people (from `people`) as `public_people`, its public
+        organizations as `public_organizations`, its cases (from `cases`) as
+        `published_cases`, the names mention_links() reads."""
         from people.models import public_organizations  # people.models imports this app
 
         return self.prefetch_related(
             "corrections",
-            models.Prefetch("people", queryset=story_people(), to_attr="public_people"),
+            models.Prefetch("people", queryset=people, to_attr="public_people"),
             models.Prefetch(
                 "organizations", queryset=public_organizations(), to_attr="public_organizations"
             ),
-            models.Prefetch("cases", queryset=story_cases(), to_attr="published_cases"),
-        )
-
-    def with_mention_links(self):
-        """Prefetch what the body's links need (Article.mention_links()), under the names
-        with_references() uses: each story's corrections and the public people, organizations
-        and published cases it links, without what a story page shows about each (the feed's
-        50 stories: 500 records at full size instead of 10,000)."""
-        from cases.models import Case
-        from people.models import Person, public_organizations
-
-        return self.prefetch_related(
-            "corrections",
-            models.Prefetch(
-                "people",
-                queryset=Person.objects.public().in_public_order(),
-                to_attr="public_people",
-            ),
-            models.Prefetch(
-                "organizations", queryset=public_organizations(), to_attr="public_organizations"
-            ),
-            models.Prefetch("cases", queryset=Case.objects.published(), to_attr="published_cases"),
+            models.Prefetch("cases", queryset=cases, to_attr="published_cases"),
         )
 
     def matching(self, words):

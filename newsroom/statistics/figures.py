@@ -316,9 +316,9 @@ def all_figures(cases):
     ]
 
 
-def organization_figures(cases, defendants=None):
+def organization_figures(cases, defendants):
     """The small set an organization page shows. `defendants`: the public defendants of these
-    cases, when the caller has them already (public_defendants_of_case_keys())."""
+    cases (public_defendants_of_case_keys())."""
     return [sentences_by_year(cases, defendants), prison_terms(cases, defendants)]
 
 
