@@ -6,7 +6,6 @@ from django.db.models import Prefetch
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -17,6 +16,7 @@ from newsroom.key_lists import KeySet
 from newsroom.models import Article, Source, containing_every_word
 from newsroom.partial_dates import PartialDateField
 from newsroom.prefetch import built_once
+from newsroom.record_urls import slug_url
 from newsroom.slugs import unique_slug
 from people.models import Membership, Organization, Person, Recognition, public_organizations
 
@@ -407,7 +407,7 @@ class Case(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("cases:detail", kwargs={"slug": self.slug})
+        return slug_url("cases:detail", self.slug)
 
     # Fallbacks for the relations that CaseQuerySet.with_details() prefetches under the same
     # names: without the prefetch they cost a query each, but show the same public records.

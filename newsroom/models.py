@@ -11,6 +11,7 @@ from newsroom.fields import HttpsURLField
 from newsroom.images import create_renditions, prepare_new_upload, validate_image_upload
 from newsroom.partial_dates import PartialDateField
 from newsroom.prefetch import built_once
+from newsroom.record_urls import slug_url
 from newsroom.rendering import render_body
 from newsroom.slugs import unique_slug
 
@@ -273,7 +274,7 @@ class Article(models.Model):
             create_renditions(self.lead_image)
 
     def get_absolute_url(self):
-        return reverse("newsroom:article_detail", kwargs={"slug": self.slug})
+        return slug_url("newsroom:article_detail", self.slug)
 
     def clean(self):
         if self.lead_image and not self.lead_image_alt.strip():
@@ -462,7 +463,7 @@ class Page(models.Model):
     def get_absolute_url(self):
         if self.slug == ABOUT_PAGE_SLUG:
             return reverse("newsroom:about")
-        return reverse("newsroom:page", kwargs={"slug": self.slug})
+        return slug_url("newsroom:page", self.slug)
 
     @cached_property
     def body_html(self):

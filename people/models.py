@@ -5,7 +5,6 @@ from django.db import connections, models
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,7 @@ from newsroom.images import (
 )
 from newsroom.partial_dates import PartialDateField
 from newsroom.prefetch import built_once
+from newsroom.record_urls import slug_url
 from newsroom.slugs import slug_while_hidden_or_shown, unique_slug
 from people.names import normalise_name
 
@@ -477,7 +477,7 @@ class Person(models.Model):
             create_renditions(self.photo)
 
     def get_absolute_url(self):
-        return reverse("people:detail", kwargs={"slug": self.slug})
+        return slug_url("people:detail", self.slug)
 
     def _photo_withdrawn_from_public(self):
         """The stored photo that public pages showed until this save, when this save withholds
@@ -707,7 +707,7 @@ class Organization(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("organizations:detail", kwargs={"slug": self.slug})
+        return slug_url("organizations:detail", self.slug)
 
     # Fallbacks for what OrganizationQuerySet.with_details() prefetches under the same names.
     @cached_property
