@@ -8,6 +8,7 @@ any form (newsroom/stemming.py). A withheld name is never matched, however it is
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -281,3 +282,59 @@ def test_postgresql_stemming_finds_what_the_suffix_stemmer_misses(client):
     slugs = [found.slug for found in groups["stories"]["results"]]
     # The suffix stemmer cuts "running" to "runn"; PostgreSQL's English stemmer has "run".
     assert slugs == ([story.slug] if connection.vendor == "postgresql" else [])
+
+
+def stored_and_computed_documents():
+    """{story key: (the stored search document, story_search_document() computed now)}."""
+    from newsroom.models import STORED_STORY_DOCUMENT_COLUMN, story_search_document
+
+    computed = dict(
+        Article.objects.annotate(document=story_search_document()).values_list("pk", "document")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {STORED_STORY_DOCUMENT_COLUMN} FROM newsroom_article")
+        stored = dict(cursor.fetchall())
+    return {key: (stored[key], computed[key]) for key in computed}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has no full-text search of stories"
+)
+def test_postgresql_keeps_each_storys_search_document_as_written(client):
+    """The stored document (newsroom migration 0009) is the one story_search_document() builds,
+    for a story with every field, one without a standfirst, and after an edit; the search finds
+    the edited text, and no longer the text taken out."""
+    story = ArticleFactory(
+        headline="Activists sentenced", standfirst="Thirteen in Almaty.", body="Appeals follow."
+    )
+    ArticleFactory(headline="Court week", standfirst="", body="")
+    documents = stored_and_computed_documents()
+    assert len(documents) == 2
+    assert all(stored == computed for stored, computed in documents.values())
+    assert "'appeal':" in documents[story.pk][0]
+
+    story.body = "The defence lawyers resigned."
+    story.save()
+    stored, computed = stored_and_computed_documents()[story.pk]
+    assert stored == computed and "'lawyer':" in stored and "appeal" not in stored
+    response = get(client, SEARCH_URL, "lawyers")
+    groups = {group["key"]: group for group in response.context["groups"]}
+    assert [found.slug for found in groups["stories"]["results"]] == [story.slug]
+    assert get(client, SEARCH_URL, "appeals").context["groups"][0]["results"] == []
+
+
+def test_ranking_stories_reads_their_stored_document_on_postgresql(client):
+    """Ranking a search's stories reads the document PostgreSQL stored with each story rather
+    than building it from its text (what cost most in a search that matches many stories)."""
+    first = ArticleFactory(headline="Verdict in Almaty", standfirst="", body="Sentenced.")
+    second = ArticleFactory(headline="A week in court", standfirst="", body="Verdicts read.")
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, SEARCH_URL, "verdicts")
+    groups = {group["key"]: group for group in response.context["groups"]}
+    assert {story.slug for story in groups["stories"]["results"]} == {first.slug, second.slug}
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    if connection.vendor == "postgresql":
+        assert '"newsroom_article"."search_document"' in sql
+        assert "to_tsvector" not in sql
+    else:
+        assert "search_document" not in sql
