@@ -97,12 +97,13 @@ def found_in_any(queryset, conditions, offset):
     wanted = offset + RESULTS_PER_GROUP
     found, candidates = set(), set()
     for condition in conditions:
-        keys = list(
-            queryset.filter(condition).values_list("pk", flat=True)[
-                : max(COUNTED_RESULTS + 1, wanted)
-            ]
-        )
-        found.update(keys[: COUNTED_RESULTS + 1])
+        # Once more than COUNTED_RESULTS are found, the count is known ("more than"): the
+        # other conditions are asked only for the keys the page may show.
+        counting = len(found) <= COUNTED_RESULTS
+        limit = max(COUNTED_RESULTS + 1, wanted) if counting else wanted
+        keys = list(queryset.filter(condition).values_list("pk", flat=True)[:limit])
+        if counting:
+            found.update(keys[: COUNTED_RESULTS + 1])
         candidates.update(keys[:wanted])
     if offset >= min(len(found), COUNTED_RESULTS):
         return len(found), []

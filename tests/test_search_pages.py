@@ -3,7 +3,9 @@ one group (?q=&group=people&page=2); what readers may not see is in no page and 
 
 import factory
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from newsroom import search
@@ -242,4 +244,35 @@ def test_cases_past_the_counted_results_are_the_newest_verdicts_of_every_kind_of
     assert [case.title for case in group_of(second, "cases")["results"]] == [
         "Trial 2022",
         "Trial 2021",
+    ]
+
+
+def test_cases_of_a_later_kind_of_match_are_paged_once_the_first_kind_is_past_the_count(
+    client, few_counted
+):
+    """When the cases found by their own title are already more than are counted, the cases
+    found through their defendants are asked only for a page's worth: the newest of them is
+    still listed first, and the count still says "more than"."""
+    for year in (2015, 2016, 2017, 2018, 2019):
+        CaseFactory(title=f"Crowded hearing {year}", verdict_date=PartialDate(year))
+    DefendantFactory(
+        person=PersonFactory(name="Crowded Defendant"),
+        case=CaseFactory(title="Trial 2024", verdict_date=PartialDate(2024)),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        overview = follow(client, f"{SEARCH_URL}?q=crowded")
+    cases = group_of(overview, "cases")
+    assert (cases["count"], cases["more_than_counted"]) == (3, True)
+    assert [case.title for case in cases["results"]] == ["Trial 2024", "Crowded hearing 2019"]
+    # The keys of the cases: 4 (one more than are counted) by title, 2 through defendants.
+    key_queries = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "cases_case"."id" AS "pk" FROM "cases_case"')
+    ]
+    assert [sql.rsplit("LIMIT", 1)[1].strip() for sql in key_queries] == ["4", "2"]
+    second = follow(client, f"{SEARCH_URL}?q=crowded&group=cases&page=2")
+    assert [case.title for case in group_of(second, "cases")["results"]] == [
+        "Crowded hearing 2018",
+        "Crowded hearing 2017",
     ]
