@@ -52,12 +52,13 @@ def format_term(minimum, maximum):
 def search_condition(text):
     """The condition of CaseQuerySet.search(), built once (the close names it looks up are
     queries) and reusable on any queryset of cases."""
+    from newsroom.text_queries import distinct_words
     from people.close_names import close_person_ids
     from people.names import search_terms
 
     condition = models.Q()
-    close_ids = {}  # a word repeated is looked up once
-    for word in text.split():
+    close_ids = {}  # words that fold to the same terms ("Алматы", "Almaty") are looked up once
+    for word in distinct_words(text):
         word_condition = (
             models.Q(title__icontains=word)
             | models.Q(city__icontains=word)

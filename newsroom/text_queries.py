@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext, ngettext
 
-from people.names import search_terms
+from people.names import normalise_name, search_terms
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -28,6 +28,21 @@ def clean_query(raw):
     return " ".join(text.split())
 
 
+def name_part_count(word):
+    """How many name parts the word splits into, a part repeated counted again: what the bound
+    counts is what was typed (search_terms() then matches each part once)."""
+    return len(normalise_name(word).split())
+
+
+def distinct_words(text):
+    """The words of the text, each once: a word typed again, in the same or other capitals,
+    adds no condition (each word is matched case-insensitively), only work."""
+    words = {}
+    for word in text.split():
+        words.setdefault(word.casefold(), word)
+    return list(words.values())
+
+
 @dataclass(frozen=True)
 class BoundedText:
     text: str
@@ -35,7 +50,7 @@ class BoundedText:
 
     @property
     def words(self):
-        return self.text.split()
+        return distinct_words(self.text)
 
     @property
     def name_terms(self):
@@ -56,7 +71,7 @@ def bound_text(raw, max_length=MAX_QUERY_LENGTH, max_words=MAX_WORDS):
         )
     kept, parts = [], 0
     for word in text.split():
-        word_parts = len(search_terms(word))
+        word_parts = name_part_count(word)
         if len(kept) < max_words and parts + word_parts <= max_words:
             kept.append(word)
             parts += word_parts
@@ -83,7 +98,7 @@ def _prefix_with_parts(word, parts):
         return ""
     end = 0
     for index in range(1, len(word) + 1):
-        if len(search_terms(word[:index])) > parts:
+        if name_part_count(word[:index]) > parts:
             break
         end = index
     prefix = word[:end]

@@ -46,5 +46,5 @@ def normalise_name(text):
 
 
 def search_terms(query):
-    """The normalised words of a query, each of which must match."""
-    return normalise_name(query).split()
+    """The normalised words of a query, each of which must match, each once."""
+    return list(dict.fromkeys(normalise_name(query).split()))

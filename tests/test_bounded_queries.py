@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from cases.models import Case
 from newsroom.management.commands.load_demo import ALMATY_CASE_SLUG
-from newsroom.text_queries import MAX_QUERY_LENGTH, MAX_WORDS, bound_text
+from newsroom.text_queries import MAX_QUERY_LENGTH, MAX_WORDS, bound_text, distinct_words
 from people.models import Organization, Person
 from people.names import search_terms
 from tests.factories import CaseFactory, DefendantFactory, PersonFactory, PersonNameFactory
@@ -71,6 +71,35 @@ def test_the_joins_do_not_grow_from_one_word_to_the_cap(client, demo, page):
     _, one = get_with_sql(client, PAGES[page], "abai")
     _, eight = get_with_sql(client, PAGES[page], " ".join(["abai"] * MAX_WORDS))
     assert joins_per_statement(one) == joins_per_statement(eight)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_word_typed_again_adds_no_condition(client, demo, page):
+    """A word repeated, in the same or other capitals, is matched once: the same statements
+    as the word typed once, the same results."""
+    once, once_sql = get_with_sql(client, PAGES[page], "Begimbetov")
+    again, again_sql = get_with_sql(client, PAGES[page], "Begimbetov begimbetov BEGIMBETOV")
+    assert len(again_sql) == len(once_sql)
+    for once_query, again_query in zip(once_sql, again_sql, strict=True):
+        assert again_query["sql"].lower().count("begimbetov") == once_query["sql"].lower().count(
+            "begimbetov"
+        )
+    if page == "search":
+        found = [[row.pk for row in group["results"]] for group in once.context["groups"]]
+        assert found == [[row.pk for row in group["results"]] for group in again.context["groups"]]
+        assert any(found)
+    else:
+        assert list(again.context["object_list"]) == list(once.context["object_list"])
+        assert once.context["object_list"]
+    assert "Begimbetov" in page_text(again)
+
+
+def test_words_and_name_parts_are_each_matched_once():
+    assert distinct_words("Verdict verdict VERDICT in court in") == ["Verdict", "in", "court"]
+    assert search_terms("Begimbetov Бегимбетов begimbetov Abai") == ["begimbetov", "abai"]
+    # The bound still counts what was typed.
+    assert bound_text(" ".join(["a"] * 20)).text == " ".join(["a"] * MAX_WORDS)
+    assert bound_text(" ".join(["a"] * 20)).words == ["a"]
 
 
 def test_every_name_query_shape_has_the_same_joins_for_1_and_50_words():
