@@ -256,9 +256,10 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def name_conditions(self, terms, close_ids=None):
-        """What matching(terms) finds, as (exact, close): the condition that a person's name or
-        an alternate name contains every term, and the keys of the people within a letter of
-        it (close_person_ids(terms), a few; some may match exactly too).
+        """What matching(terms) finds, for the terms of search_terms() (each once), as (exact,
+        close): the condition that a person's name or an alternate name contains every term,
+        and the keys of the people within a letter of it (close_person_ids(terms), a few; some
+        may match exactly too).
 
         Asked so that the name indexes answer it: the alternate names that contain a term are
         read first (they are few), so that each term is "the name contains it, or the key is
@@ -268,7 +269,6 @@ class PersonQuerySet(models.QuerySet):
         from people.close_names import close_person_ids, names_containing
 
         close = close_person_ids(terms) if close_ids is None else close_ids
-        terms = list(dict.fromkeys(terms))  # a term typed twice is one condition
         by_alternate = {term: set() for term in terms}
         alternates = models.Q()
         for term in terms:
