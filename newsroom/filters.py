@@ -312,6 +312,20 @@ class FacetedFilterSet(django_filters.FilterSet):
             self._matching_ids = ids if ids is not None and len(ids) <= MATERIALISED_ROWS else None
         return self._matching_ids
 
+    def keeps_no_row(self, excluded=()):
+        """Whether the valid active filters but the excluded ones are known to keep no row
+        without another query: the ids that one of them keeps (unit_ids) are none, or those
+        listed have none in common. A facet then counts nothing, and the list is empty, with no
+        query built for either: a reader narrowing a list to nothing costs little."""
+        known = self.__dict__.setdefault("_keeps_no_row", {})
+        if excluded not in known:
+            id_lists = [self.unit_ids(unit) for unit in self.applied_units(excluded)]
+            listed = sorted((ids for ids in id_lists if ids is not None), key=len)
+            known[excluded] = bool(listed) and (
+                not listed[0] or not set(listed[0]).intersection(*listed[1:])
+            )
+        return known[excluded]
+
     def facet_rows(self, *excluded):
         """The rows a facet counts: the list filtered by every valid active filter except the
         excluded ones. When that is every active filter (the facet's own is not active), they
@@ -332,6 +346,8 @@ class FacetedFilterSet(django_filters.FilterSet):
         when they are few (see facet_rows)."""
         if not self.applied_filters():
             return self.qs
+        if self.keeps_no_row():
+            return self.queryset.none()
         ids = self.matching_ids()
         if ids is None:
             return self.filtered_by_units(self.queryset.all())
@@ -350,7 +366,9 @@ class FacetedFilterSet(django_filters.FilterSet):
         for name, facet in facets.items():
             if name in counts:
                 continue
-            if facet.count is not None:
+            if self.keeps_no_row(facet.excluded):
+                counts[name] = {}
+            elif facet.count is not None:
                 counts[name] = facet.count(self.facet_rows(*facet.excluded))
             else:
                 together[self.applied_filters(facet.excluded)][name] = facet

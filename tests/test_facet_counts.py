@@ -94,6 +94,9 @@ def filtered_urls(organization, charge):
         # Several filters that each keep few rows (found by id, then intersected).
         (CASES_URL, {"organization": organization.slug, "charge": charge.slug, "year": "2020"}),
         (CASES_URL, {"organization": organization.slug, "q": "bloggers", "min_years": "4"}),
+        # Filters that keep nothing (FacetedFilterSet.keeps_no_row).
+        (CASES_URL, {"year": "2019", "sentence": "prison"}),
+        (PEOPLE_URL, {"status": "imprisoned"}),
         (PEOPLE_URL, {}),
         (PEOPLE_URL, {"organization": organization.slug}),
         (PEOPLE_URL, {"sentence": "prison", "country": "kz"}),
@@ -162,6 +165,46 @@ def test_several_filters_keep_the_rows_that_every_one_of_them_keeps(client, reco
     assert facet_counts(response, "country") == {"by": 2, "kz": 3}
     assert "Trial of another party" not in response.text
     assert "Trial of the bloggers 1" in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query, counted_facet",
+    [
+        ({"year": "2019", "sentence": "prison"}, "year"),
+        ({"q": "bloggers 2", "organization": "other-party"}, "organization"),
+    ],
+    ids=["a filter keeps nothing", "two filters keep nothing in common"],
+)
+def test_filters_that_keep_nothing_count_only_the_facets_that_find_rows(
+    client, records, monkeypatch, query, counted_facet
+):
+    """A reader who narrows the list to nothing gets an empty list and zero counts, built
+    without a query. The one facet counted is that of an active filter whose rows, those the
+    other filters keep, are not known to be none: how many changing that filter would find."""
+    other_case = CaseFactory(title="Trial of another party", verdict_date="2021")
+    other_case.organizations.add(OrganizationFactory(name="Other party", slug="other-party"))
+    counted_over = []
+    facet_rows = newsroom.filters.FacetedFilterSet.facet_rows
+
+    def recording_facet_rows(filterset, *excluded):
+        counted_over.append(excluded)
+        return facet_rows(filterset, *excluded)
+
+    monkeypatch.setattr(newsroom.filters.FacetedFilterSet, "facet_rows", recording_facet_rows)
+    response = client.get(CASES_URL, query)
+    assert response.status_code == 200
+    assert response.context["result_count"] == 0
+    assert listed(response) == []
+    assert not any(facet_counts(response, "status").values())
+    assert not any(facet_counts(response, "sentence").values())
+    # Over the rows the other filter keeps: prison sentences (five), "bloggers 2" (one).
+    expected = {
+        "year": {"2020": 5, "2019": 0},
+        "organization": {"koshe-party": 1, "other-party": 0},
+    }[counted_facet]
+    assert facet_counts(response, counted_facet) == expected
+    assert counted_over == [(counted_facet,)]
 
 
 @pytest.mark.django_db
