@@ -171,13 +171,34 @@ class CaseQuerySet(models.QuerySet):
 
     def in_city_matching(self, terms):
         """Cases in a city whose name in any spelling contains every normalised search term
-        (people/names.py): "Алматы" finds the cases in Almaty. The few distinct city names are
-        compared in Python, through the same normalisation as the names of people."""
+        (people/names.py): "Алматы" finds the cases in Almaty. The few cities of published cases
+        (published_cities) are compared in Python, through the same normalisation as the names
+        of people: a city no published case is in is one readers cannot know of."""
         from people.names import normalise_name
 
-        cities = self.order_by().exclude(city="").values_list("city", flat=True).distinct()
+        cities = Case.objects.published_cities()
         matching = [city for city in cities if all(term in normalise_name(city) for term in terms)]
         return self.filter(city__in=matching)
+
+    def published_cities(self):
+        """The cities of published cases, each once, in order, blank left out. Read off the index
+        of published cases' cities (case_published_city_idx) a city at a time, each the first
+        after the last: a lookup per city, where DISTINCT read every case (3 ms at 20,000 cases
+        on PostgreSQL, for a search that asks it whenever a name is searched)."""
+        connection = connections[self.db]
+        table, city, published = (
+            connection.ops.quote_name(name)
+            for name in (Case._meta.db_table, "city", "is_published")
+        )
+        next_city = f"SELECT MIN({city}) FROM {table} WHERE {published} = %s AND {city} > "  # noqa: S608
+        sql = (
+            f"WITH RECURSIVE found(city) AS ({next_city} %s"
+            f" UNION ALL SELECT ({next_city} found.city) FROM found WHERE found.city IS NOT NULL)"
+            " SELECT city FROM found WHERE city IS NOT NULL"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [True, "", True])
+            return [city for (city,) in cursor.fetchall()]
 
     @staticmethod
     def keys_concerning(organizations):
@@ -393,6 +414,10 @@ class Case(models.Model):
     class Meta:
         ordering = ["-verdict_date", "title"]
         permissions = [("publish_case", "Can make cases public or not public")]
+        indexes = [
+            # CaseQuerySet.published_cities(): the next city of a published case after another.
+            models.Index(fields=["is_published", "city"], name="case_published_city_idx"),
+        ]
 
     def __str__(self):
         return self.title
