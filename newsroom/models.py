@@ -74,13 +74,6 @@ def story_search_query(words):
     return SearchQuery(" ".join(words), config=STORY_SEARCH_CONFIG)
 
 
-class AnyWordOf(models.Func):
-    """A text-search query with OR between its words where it had AND: the stories it matches
-    are those in which at least one word of the query is, the only ones with a rank above 0."""
-
-    template = "replace((%(expressions)s)::text, '&', '|')::tsquery"
-
-
 # How the admin log records that a story was submitted for review (newsroom/workflow.py writes
 # it; the review queue reads from it who submitted each story, and when).
 REVIEW_SUBMISSION_LOG = "Submitted for review."
@@ -184,28 +177,9 @@ class ArticleQuerySet(models.QuerySet):
             return self
         from django.contrib.postgres.search import SearchRank
 
-        from newsroom.stemming import stem
-
-        document, query = StoredStoryDocument(), story_search_query(words)
-        # A story in which no word of the query is ranks 0: only the others have their document
-        # ranked, not every story found through a person or organization named. They
-        # are found as matching() finds them, with any word instead of every word, the words'
-        # stems first (cheap, and enough for most), then the document's index.
-        in_document = models.Func(
-            document, AnyWordOf(query), template="%(expressions)s", arg_joiner=" @@ "
-        )
-        may_rank = models.Q()
-        for word in words:
-            may_rank |= every_word_condition([stem(word)], ["headline", "standfirst", "body"])
-        may_rank |= models.Q(
-            models.ExpressionWrapper(in_document, output_field=models.BooleanField())
-        )
-        ranked = Article.objects.filter(may_rank)
-        rank = models.Case(
-            models.When(pk__in=ranked.values("pk"), then=SearchRank(document, query)),
-            default=models.Value(0.0),
-            output_field=models.FloatField(),
-        )
+        # Every story's stored document is ranked as read (0.7 ms for 2,000 stories): a story
+        # in which no word of the query is ranks 0, as one found only through a person named.
+        rank = SearchRank(StoredStoryDocument(), story_search_query(words))
         return self.alias(search_rank=rank).order_by("-search_rank", *Article._meta.ordering, "pk")
 
 
