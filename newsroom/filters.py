@@ -353,6 +353,16 @@ class FacetedFilterSet(django_filters.FilterSet):
             return self.filtered_by_units(self.queryset.all())
         return self.queryset.filter(InKeys("pk", ids))
 
+    def known_result_count(self):
+        """How many results() gives when that is known without counting them in a query: the
+        ids found (matching_ids), or none (keeps_no_row). None otherwise."""
+        if not self.applied_filters():
+            return None
+        if self.keeps_no_row():
+            return 0
+        ids = self.matching_ids()
+        return None if ids is None else len(ids)
+
     def count_facets(self, facets):
         """{facet name: {option: count}} for facets, {name: Facet}: facets over the same rows
         share them (facet_rows) and their grouped query (count_together); the counts over the
@@ -578,12 +588,21 @@ class FilteredListMixin:
         """FilterView.get(), but the results are filterset.results(): FilterView builds
         filterset.qs, every filter applied again, for rows the page then finds by id."""
         self.filterset = self.get_filterset(self.get_filterset_class())
+        self.known_result_count = None
         if not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict():
             self.object_list = self.filterset.results()
+            self.known_result_count = self.filterset.known_result_count()
         else:
             self.object_list = self.filterset.queryset.none()
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        if self.known_result_count is not None:
+            # Paginator.count is a cached property: the count known, no COUNT query.
+            paginator.__dict__["count"] = self.known_result_count
+        return paginator
 
     def paginate_queryset(self, queryset, page_size):
         if len(self.request.GET.getlist(self.page_kwarg)) > 1:

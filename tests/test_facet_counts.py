@@ -208,6 +208,29 @@ def test_filters_that_keep_nothing_count_only_the_facets_that_find_rows(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("limit", [10_000, 0], ids=["by-id", "by-subquery"])
+def test_the_results_found_by_id_are_not_counted_again(client, records, monkeypatch, limit):
+    """The page's result count is the number of ids found (paginated as before): only results
+    left as a subquery (too many to list) are counted in a query of their own."""
+    organization, charge = records
+    make_cases(20, organization, charge)
+    monkeypatch.setattr(newsroom.filters, "MATERIALISED_ROWS", limit)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CASES_URL, {"organization": organization.slug, "page": "2"})
+    assert response.status_code == 200
+    assert response.context["result_count"] == 25
+    assert response.context["page_obj"].paginator.num_pages == 2
+    assert len(listed(response)) == 5
+    cases_counted = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "cases_case"')
+    ]
+    # The "recognised" facet's count, and the results' own when they are a subquery.
+    assert len(cases_counted) == (1 if limit else 2)
+
+
+@pytest.mark.django_db
 def test_a_selected_charge_without_results_is_still_offered(client, records):
     """The charge facet lists the charges with results and the selected ones, even when a
     selected one gives none with the other filters."""
