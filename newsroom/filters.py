@@ -361,7 +361,8 @@ class FacetedFilterSet(django_filters.FilterSet):
         if self.keeps_no_row():
             return 0
         ids = self.matching_ids()
-        return None if ids is None else len(ids)
+        # As results() keeps them: each row once, however many times a filter's join found it.
+        return None if ids is None else len(set(ids))
 
     def count_facets(self, facets):
         """{facet name: {option: count}} for facets, {name: Facet}: facets over the same rows

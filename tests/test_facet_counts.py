@@ -231,6 +231,18 @@ def test_the_results_found_by_id_are_not_counted_again(client, records, monkeypa
 
 
 @pytest.mark.django_db
+def test_a_person_in_two_selected_organizations_is_listed_and_counted_once(client, records):
+    organization, _ = records
+    other = OrganizationFactory(name="Other party", slug="other-party")
+    MembershipFactory(person=Person.objects.get(name="Blogger Number1"), organization=other)
+    response = client.get(PEOPLE_URL, {"organization": [organization.slug, other.slug]})
+    assert response.status_code == 200
+    assert response.context["result_count"] == 5
+    assert len(listed(response)) == 5
+    assert response.text.count("Blogger Number1<") == 1
+
+
+@pytest.mark.django_db
 def test_a_selected_charge_without_results_is_still_offered(client, records):
     """The charge facet lists the charges with results and the selected ones, even when a
     selected one gives none with the other filters."""
