@@ -13,7 +13,6 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
-from cases.models import Case
 from people.models import Organization, Person
 from tests.factories import CaseFactory, MembershipFactory, OrganizationFactory, PersonFactory
 from tests.history_forms import admin_url, form_data
@@ -180,17 +179,6 @@ def test_a_city_search_finds_only_published_cases_in_that_city(client):
 
     assert [case.slug for case in groups["cases"]["results"]] == ["a-trial"]
     assert "A hidden trial" not in text and "Another trial" not in text
-
-
-def test_the_cities_searched_are_those_of_published_cases_each_once():
-    """CaseQuerySet.published_cities() reads the cities a city at a time off their index: every
-    city of a published case once, in order, and no other."""
-    for number, city in enumerate(["Shymkent", "Almaty", "Алматы", "Almaty", "", "Aktau"]):
-        CaseFactory(title=f"Trial {number}", city=city, is_published=True)
-    CaseFactory(title="A hidden trial", city="Taraz", is_published=False)
-    CaseFactory(title="Another hidden trial", city="Aktau", is_published=False)
-
-    assert Case.objects.published_cities() == ["Aktau", "Almaty", "Shymkent", "Алматы"]
 
 
 def test_a_city_search_finds_the_cases_of_each_spelling_among_many_cities(client):

@@ -323,6 +323,18 @@ def test_the_published_keys_concerning_an_organization_are_those_of_concerning_a
     ) == {cases["about it"].pk}
 
 
+def test_the_published_cities_are_those_of_published_cases_each_once():
+    """The cities a search compares with the query (CaseQuerySet.published_cities(), read off
+    their index a city at a time): every city of a published case once, in order, and never
+    one only an unpublished case is in."""
+    for number, city in enumerate(["Shymkent", "Almaty", "Алматы", "Almaty", "", "Aktau"]):
+        CaseFactory(title=f"Trial {number}", city=city, is_published=True)
+    CaseFactory(title="A hidden trial", city="Taraz", is_published=False)
+    CaseFactory(title="Another hidden trial", city="Aktau", is_published=False)
+
+    assert Case.objects.published_cities() == ["Aktau", "Almaty", "Shymkent", "Алматы"]
+
+
 def test_public_case_events_are_those_of_published_cases(visible_and_hidden):
     parents = visible_and_hidden
     events = {
@@ -361,6 +373,7 @@ TESTED_METHODS = {
     ("cases.Case", "published"),
     ("cases.Case", "public_defendants_lookup"),
     ("cases.Case", "published_keys_concerning"),
+    ("cases.Case", "published_cities"),
     ("cases.Defendant", "public"),
     ("cases.Defendant", "public_once_case_published"),
     ("cases.CaseEvent", "public"),
