@@ -82,15 +82,16 @@ class CaseQuerySet(models.QuerySet):
         # DefendantQuerySet.public() asks for the complement (is_published=False): keep in step.
         return self.filter(is_published=True)
 
-    def with_defendants(self, preview=False, charges=True):
+    def with_defendants(self, preview=False, charges=True, sentences=True):
         """Prefetch each case's public defendants (as `public_defendants`) with their people,
         charges and sentence parts: a fixed number of queries however many defendants.
         A preview takes those that will be public once the case is published. Without
-        `charges`, one query less, for the lines about a case that only summarise sentences."""
+        `charges`, one query less, for the lines about a case that only summarise sentences;
+        without `sentences` either, two less, for the co-defendants a person page names."""
         return self.prefetch_related(
             Prefetch(
                 "defendants",
-                queryset=case_defendants(preview, charges),
+                queryset=case_defendants(preview, charges, sentences),
                 to_attr="public_defendants",
             )
         )
@@ -1419,15 +1420,17 @@ class CaseEvent(models.Model):
 
 
 @built_once
-def case_defendants(preview, charges):
-    """A case's public defendants with their people and sentence parts, and charges if asked;
-    for a preview, those that will be public once the case is published."""
+def case_defendants(preview, charges, sentences=True):
+    """A case's public defendants with their people, and their sentence parts and charges if
+    asked; for a preview, those that will be public once the case is published."""
     defendants = (
         Defendant.objects.public_once_case_published(joined=True)
         if preview
         else Defendant.objects.public(joined=True)
     )
-    related = [defendant_sentence_parts(), "charges"] if charges else [defendant_sentence_parts()]
+    related = [defendant_sentence_parts()] if sentences else []
+    if charges:
+        related.append("charges")
     return defendants.select_related("person").prefetch_related(*related)
 
 

@@ -1116,11 +1116,11 @@ def story_line_defendants():
 @built_once
 def person_page_defendants():
     """A person's public defendant records with charges and sentences, and their published
-    cases with court and public co-defendants."""
+    cases with court and public co-defendants: who they are, which is all the page says of
+    them (Defendant.co_defendants), not their charges and sentences."""
     from cases.models import Case, Defendant, defendant_sentence_parts
 
+    cases = Case.objects.published().with_court().with_defendants(charges=False, sentences=False)
     return Defendant.objects.public(joined=True).prefetch_related(
-        defendant_sentence_parts(),
-        "charges",
-        models.Prefetch("case", queryset=Case.objects.published().with_court().with_defendants()),
+        defendant_sentence_parts(), "charges", models.Prefetch("case", queryset=cases)
     )

@@ -1,4 +1,9 @@
-from cases.models import SentencePart
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Defendant, SentencePart
 from newsroom.models import Article
 from newsroom.partial_dates import PartialDate
 from people.models import Person
@@ -71,6 +76,22 @@ def test_person_page_counts_co_defendants_and_names_only_the_named(client, demo)
         "12 co-defendants: Askhat Zheksebaev, Qairat Qylyshev, Noyan Rakhymzhanov; "
         "9 others whose names were not reported"
     ) in text
+
+
+def test_person_page_reads_the_sentences_and_charges_of_the_person_only(client, demo):
+    """The co-defendants are named and counted, nothing more: their sentence parts and charges
+    are not read (two queries fewer), while the person's own are shown."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(ABAI_URL)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "12 co-defendants: Askhat Zheksebaev" in text
+    assert "5 years in prison" in text
+    assert "Extremism-related charges (article not reported)" in text
+    own_record = Defendant.objects.get(person__slug="abai-begimbetov")
+    for table in ("cases_sentencepart", "cases_charge"):
+        (read,) = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+        assert re.findall(r'"defendant_id" IN \(([^)]*)\)', read) == [str(own_record.pk)]
 
 
 def test_person_page_shows_a_verdict_in_absentia_without_inventing_a_sentence(client, demo):
