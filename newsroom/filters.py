@@ -30,7 +30,7 @@ from django import forms
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
@@ -124,7 +124,11 @@ def digest(text):
 
 
 def is_empty(value):
-    """An unset filter: None, "", or an empty list or queryset (0 is a value)."""
+    """An unset filter: None, "", or an empty list or queryset (0 is a value). A choice of
+    records left unset is its field's queryset.none(): known empty without building its query
+    (the records chosen were read when the form checked them)."""
+    if isinstance(value, QuerySet) and value.query.is_empty():
+        return True
     return value in EMPTY_VALUES or (hasattr(value, "__len__") and len(value) == 0)
 
 

@@ -6,11 +6,13 @@ case list; they are kept in sets shared by every form instead (newsroom/filters.
 CodeListField), and the readers' options come from the facets, as before."""
 
 import pytest
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import QueryDict
 
 from cases.filters import CaseFilter
 from newsroom.filters import CodeListFilter
 from people.filters import PersonFilter
+from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +76,28 @@ def test_a_value_outside_the_set_is_a_form_error(client, query, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert response.context["result_count"] == 0
+
+
+@pytest.mark.parametrize("filterset_class", [CaseFilter, PersonFilter])
+def test_an_unset_choice_of_records_is_known_empty_without_building_its_query(
+    filterset_class, monkeypatch
+):
+    """A choice of organizations (or charges) left unset is cleaned to queryset.none(): the
+    filter set sees it is not applied without compiling that query (as long to build as a real
+    one), and a choice made is read once, when the form checks it."""
+    OrganizationFactory(name="Koshe party", slug="koshe-party")
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def recording_as_sql(compiler, *args, **kwargs):
+        compiled.append(compiler.query.model._meta.label)
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", recording_as_sql)
+    unset = filterset_class(QueryDict("country=kz"))
+    assert unset.applied_filters() == ("country",)
+    assert "people.Organization" not in compiled
+
+    chosen = filterset_class(QueryDict("organization=koshe-party&country=kz"))
+    assert chosen.applied_filters() == ("organization", "country")
+    assert compiled.count("people.Organization") == 1  # the form's check of the slug
