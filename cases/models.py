@@ -798,41 +798,64 @@ class DefendantQuerySet(models.QuerySet):
         """The earliest day any of these defendants may have begun a prison term (or None)."""
         return self.order_by().aggregate(first=models.Min("prison_started_from"))["first"]
 
-    def count_sentenced_per_year_and_kind(self):
+    def count_sentenced_per_year_and_kind(self, few=False):
         """{(verdict year or None, most severe kind or None): convicted defendants}: each
         convicted defendant counted once, under the most severe kind of their sentence
         (cases/summaries.py's order), None when no sentence part is recorded; the year None
         when the verdict date was not reported. One query: each defendant's most severe
         rank is the least of its parts' (a join grouped by defendant, where a subquery per
         defendant took four times as long on PostgreSQL), then the defendants are counted by
-        year and rank."""
+        year and rank.
+
+        `few`: these defendants are few, picked otherwise (those of an organization's cases).
+        Each one's rank is then asked of its own parts (a subquery per defendant), where
+        PostgreSQL joined every sentence part of the database to the thousand defendants of
+        an organization of 100,000 people (23 ms against 7). And the convicted are picked
+        once counted, not before: asked to pick them first, SQLite read every convicted
+        defendant of the database through the verdict index rather than the few asked about
+        through the case index (16 ms against 5). The counts are the same."""
         from cases.summaries import SEVERITY
 
         # The date is stored as YYYYMMDD; a date not reported (NULL) gives the year NULL.
         year = models.functions.Cast("case__verdict_date", models.IntegerField()) / 10000
+        if few:
+            best_rank = models.Subquery(
+                SentencePart.objects.filter(defendant=models.OuterRef("pk"))
+                .order_by()
+                .values("defendant")
+                .annotate(best_rank=models.Min(SeverityRank()))
+                .values("best_rank")
+            )
+        else:
+            best_rank = models.Min(SeverityRank("sentence_parts__kind"))
         per_defendant = (
-            self.order_by()
-            .values("pk", "verdict")
-            .annotate(verdict_year=year, best_rank=models.Min(SeverityRank("sentence_parts__kind")))
+            self.order_by().values("pk", "verdict").annotate(verdict_year=year, best_rank=best_rank)
         )
         try:
             sql, params = per_defendant.query.sql_with_params()
         except EmptyResultSet:
             return {}
-        # The convicted are picked here, not in the WHERE clause: there SQLite, which keeps no
-        # planner statistics, reads them through the verdict index, every convicted defendant
-        # of the database, rather than the few of the cases asked about through the case index
-        # (an organization's: 18 ms against 5 at 100,000 defendants).
-        counted = (
-            f"SELECT verdict_year, best_rank, COUNT(*) FROM ({sql}) ranked "
-            "WHERE verdict = %s GROUP BY verdict_year, best_rank"
-        )
+        if few:
+            counted = (
+                f"SELECT verdict_year, best_rank, COUNT(*), verdict FROM ({sql}) ranked "
+                "GROUP BY verdict, verdict_year, best_rank"
+            )
+        else:
+            counted = (
+                f"SELECT verdict_year, best_rank, COUNT(*), verdict FROM ({sql}) ranked "
+                "WHERE verdict = %s GROUP BY verdict, verdict_year, best_rank"
+            )
+            params = [*params, Defendant.Verdict.CONVICTED]
         with connections[self.db].cursor() as cursor:
-            cursor.execute(counted, [*params, Defendant.Verdict.CONVICTED])
+            cursor.execute(counted, params)
             rows = cursor.fetchall()
         # A rank past SEVERITY would be a kind outside SentencePart.Kind: no figure shows it.
         kind_of_rank = {None: None, **{rank: kind.value for rank, kind in enumerate(SEVERITY)}}
-        return {(year, kind_of_rank.get(rank, "")): total for year, rank, total in rows}
+        return {
+            (year, kind_of_rank.get(rank, "")): total
+            for year, rank, total, verdict in rows
+            if verdict == Defendant.Verdict.CONVICTED
+        }
 
     def count_per_prison_term_bucket(self, buckets):
         """{bucket: (sentences whose whole term lies in it, sentences whose term range reaches

@@ -9,7 +9,9 @@ import io
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Defendant, SentencePart
@@ -342,6 +344,67 @@ def test_organization_page_shows_its_own_charts(client, records):
     assert 'href="/statistics/sentences.csv?organization=koshe-party"' in html
     assert 'href="/statistics/?organization=koshe-party"' in html
     assert "Secret Name" not in text
+
+
+def test_organization_page_counts_sentences_as_the_statistics_page_does(client, records):
+    """The organization page counts the sentences of its few defendants another way
+    (count_sentenced_per_year_and_kind(few=True)): the same figure as
+    /statistics/?organization=, with a verdict of each year and none, an acquittal, a sentence
+    not reported, a sentence of two parts, a hidden person and an unpublished case."""
+    koshe = records["koshe"]
+    later = CaseFactory(title="Koshe 2025 case", verdict_date=PartialDate(2025, 2, 3))
+    later.organizations.add(koshe)
+    defendant(
+        later, PersonFactory(name="Erlan Named"), (Kind.SUSPENDED, 24, 24), (Kind.FINE, None, None)
+    )
+    defendant(later, PersonFactory(name="Farida Named"), verdict=Defendant.Verdict.ACQUITTED)
+    defendant(later, PersonFactory(name="Gulnar Named"))
+    defendant(later, PersonFactory(name="Hidden Person", is_public=False), (Kind.PRISON, 48, 48))
+    undated = CaseFactory(title="Koshe undated case", city="", verdict_date=None)
+    undated.organizations.add(koshe)
+    defendant(
+        undated, PersonFactory(name="Ilyas Named"), (Kind.HOUSE_ARREST, 6, 6), (Kind.PRISON, 12, 12)
+    )
+    response = client.get(koshe.get_absolute_url())
+    assert response.status_code == 200
+    on_page = figures(response)["sentences"]
+    on_statistics = figures(get(client, {"organization": "koshe-party"}))["sentences"]
+    assert on_page.columns == [
+        "Prison",
+        "Restricted freedom",
+        "Suspended sentence",
+        "Sentence not reported",
+    ]
+    assert rows(on_page) == {
+        "2024": [2, 1, 0, 0],  # Anel, the unnamed; the withheld person's restricted freedom
+        "2025": [0, 0, 1, 1],  # Erlan's suspended sentence (and fine); Gulnar
+        "Year not reported": [1, 0, 0, 0],  # Ilyas: house arrest, then prison
+    }
+    assert (on_page.columns, on_page.rows, on_page.summary) == (
+        on_statistics.columns,
+        on_statistics.rows,
+        on_statistics.summary,
+    )
+
+
+def test_organization_figures_read_only_the_parts_and_people_of_its_defendants(client, records):
+    """An organization's figures ask for each of its defendants' sentence parts by key, and, on
+    PostgreSQL, whether it is among the few hidden people and unpublished cases, rather than
+    join every part and (on PostgreSQL) every person and case of the database: at 100,000
+    people PostgreSQL scanned them all for an organization's thousand defendants."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(records["koshe"].get_absolute_url())
+    assert response.status_code == 200
+    assert rows(figures(response)["sentences"]) == {"2024": [2, 1]}
+    counted = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FROM "cases_defendant"' in query["sql"] and "COUNT(" in query["sql"]
+    ]
+    assert len(counted) == 3  # in prison now, sentences, prison terms
+    assert not [sql for sql in counted if 'JOIN "cases_sentencepart"' in sql]
+    if connection.vendor == "postgresql":
+        assert not [sql for sql in counted if 'JOIN "people_person"' in sql]
 
 
 # A fixed number of queries.

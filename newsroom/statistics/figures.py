@@ -9,6 +9,7 @@ A chart is a Figure: a title, a text summary, the columns of its table and CSV, 
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
@@ -63,9 +64,15 @@ def public_defendants_of(cases):
 
 def public_defendants_of_case_keys(case_keys):
     """The public defendants of the published cases among those with these keys: what
-    public_defendants_of() gives for them, asked by key and by joins, which Django builds in
-    less time than a subquery of the cases (an organization page, which has its cases' keys)."""
-    return Defendant.objects.public(joined=True).filter(InKeys("case_id", case_keys))
+    public_defendants_of() gives for them, asked by key rather than by a subquery of the cases
+    (an organization page, which has its cases' keys).
+
+    SQLite joins each defendant to its person and case (public(joined=True)), a query Django
+    builds in less time. PostgreSQL asks instead whether each is among the few hidden people
+    and unpublished cases: joined, it judged the thousand defendants of an organization of
+    100,000 people worth a scan of every person and case, and took 17 ms, against 1.4."""
+    joined = connections[Defendant.objects.db].vendor != "postgresql"
+    return Defendant.objects.public(joined=joined).filter(InKeys("case_id", case_keys))
 
 
 def in_prison_now(cases):
@@ -136,12 +143,13 @@ def kind_label(kind):
 KINDS_SHOWN = [*SEVERITY, None]
 
 
-def sentences_by_year(cases, defendants=None):
+def sentences_by_year(cases, defendants=None, few=False):
     """Convicted defendants per verdict year, each under the most severe kind of penalty.
-    `defendants`: the public defendants of these cases, when the caller has them already."""
+    `defendants`: the public defendants of these cases, when the caller has them already;
+    `few`: they are few (DefendantQuerySet.count_sentenced_per_year_and_kind())."""
     if defendants is None:
         defendants = public_defendants_of(cases)
-    counts = defendants.count_sentenced_per_year_and_kind()
+    counts = defendants.count_sentenced_per_year_and_kind(few=few)
     kinds = [kind for kind in KINDS_SHOWN if any(k == kind for _, k in counts)]
     years = sorted({year for year, _ in counts if year is not None})
     if None in {year for year, _ in counts}:
@@ -319,7 +327,7 @@ def all_figures(cases):
 def organization_figures(cases, defendants):
     """The small set an organization page shows. `defendants`: the public defendants of these
     cases (public_defendants_of_case_keys())."""
-    return [sentences_by_year(cases, defendants), prison_terms(cases, defendants)]
+    return [sentences_by_year(cases, defendants, few=True), prison_terms(cases, defendants)]
 
 
 FIGURES = {
