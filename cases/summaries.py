@@ -17,7 +17,7 @@ PersonQuerySet.with_story_lines()): it never queries the database.
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from cases.models import Defendant, SentencePart, format_term
 from people.models import Person
@@ -71,14 +71,30 @@ def penalty_phrase(part):
             "amount": amount,
             "currency": part.fine_unit_label(),
         }
-    with_term, without_term = {
-        Kind.RESTRICTED_FREEDOM: (_("%(term)s of restricted freedom"), _("restricted freedom")),
-        Kind.HOUSE_ARREST: (_("%(term)s of house arrest"), _("house arrest")),
-        Kind.SUSPENDED: (_("a suspended sentence of %(term)s"), _("a suspended sentence")),
-        Kind.PROBATION: (_("%(term)s of probation"), _("probation")),
-        Kind.COMPULSORY_LABOUR: (_("%(term)s of compulsory labour"), _("compulsory labour")),
-    }.get(part.kind, (_("another penalty of %(term)s"), _("another penalty")))
-    return with_term % {"term": term} if term else without_term
+    with_term, without_term = OTHER_PENALTIES.get(part.kind, OTHER_PENALTY)
+    return _(with_term) % {"term": term} if term else _(without_term)
+
+
+# The other kinds' wording, (with a term, without one): marked for translation here and
+# translated when used, only the one needed (a page of a hundred sentences translated every
+# wording of this table for each).
+OTHER_PENALTIES = {
+    Kind.RESTRICTED_FREEDOM: (
+        gettext_noop("%(term)s of restricted freedom"),
+        gettext_noop("restricted freedom"),
+    ),
+    Kind.HOUSE_ARREST: (gettext_noop("%(term)s of house arrest"), gettext_noop("house arrest")),
+    Kind.SUSPENDED: (
+        gettext_noop("a suspended sentence of %(term)s"),
+        gettext_noop("a suspended sentence"),
+    ),
+    Kind.PROBATION: (gettext_noop("%(term)s of probation"), gettext_noop("probation")),
+    Kind.COMPULSORY_LABOUR: (
+        gettext_noop("%(term)s of compulsory labour"),
+        gettext_noop("compulsory labour"),
+    ),
+}
+OTHER_PENALTY = (gettext_noop("another penalty of %(term)s"), gettext_noop("another penalty"))
 
 
 def verdict_phrase(verdict, count):
