@@ -6,6 +6,7 @@ and figures that agree with the home page and the people filter."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -13,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from cases.models import Defendant, SentencePart
 from newsroom.partial_dates import PartialDate
@@ -209,6 +211,24 @@ def test_page_shows_charts_tables_and_csv_links_and_no_withheld_name(client, rec
     assert "<script" not in html
     assert "Secret Name" not in text and "Other Secret" not in text
     assert "Hidden Prisoner" not in text
+
+
+SVG_GEOMETRY = re.compile(r'\s(?:x|y|x1|x2|y1|y2|dy|width|height|viewBox)="([^"]*)"')
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_chart_geometry_is_written_as_svg_reads_it_in_every_language(client, records, language):
+    """Russian writes 12.5 as "12,5", which SVG does not read: whatever the language, the
+    drawing's numbers are written as SVG reads them."""
+    koshe = records["koshe"]
+    with translation.override(language):
+        pages = [get(client), client.get(koshe.get_absolute_url())]
+    assert pages[1].status_code == 200
+    values = [value for page in pages for value in SVG_GEOMETRY.findall(page.content.decode())]
+    fractions = [value for value in values if "." in value]
+    assert fractions  # bars a third of the width: the numbers that would take a comma
+    for value in values:
+        assert re.fullmatch(r"-?\d+(\.\d+)?( -?\d+(\.\d+)?)*", value), value
 
 
 def test_every_role_gets_the_same_figures(client, records, editor, reporter):
