@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext, npgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -21,14 +22,24 @@ from newsroom.slugs import unique_slug
 from people.models import Membership, Organization, Person, Recognition, public_organizations
 
 
-def format_months(months):
-    """12 -> "1 year", 60 -> "5 years", 18 -> "1 year 6 months", 6 -> "6 months"."""
+def format_months(months, bound=False):
+    """12 -> "1 year", 60 -> "5 years", 18 -> "1 year 6 months", 6 -> "6 months". `bound`: the
+    term is a bound of a range ("1 to 2 years", "up to 5 years"), which some languages say in
+    another grammatical case (Russian: "до 5 лет", not "5 лет"): its own translations."""
     years, rest = divmod(months, 12)
     parts = []
     if years:
-        parts.append(f"{years} year{'s' if years != 1 else ''}")
+        if bound:
+            word = npgettext("a bound of a term", "%(count)d year", "%(count)d years", years)
+        else:
+            word = ngettext("%(count)d year", "%(count)d years", years)
+        parts.append(word % {"count": years})
     if rest or not years:
-        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+        if bound:
+            word = npgettext("a bound of a term", "%(count)d month", "%(count)d months", rest)
+        else:
+            word = ngettext("%(count)d month", "%(count)d months", rest)
+        parts.append(word % {"count": rest})
     return " ".join(parts)
 
 
@@ -37,16 +48,25 @@ def format_term(minimum, maximum):
     if minimum is None and maximum is None:
         return ""
     if minimum is None:
-        return f"up to {format_months(maximum)}"
-    if maximum is None or minimum == maximum:
-        return (
-            format_months(minimum) if maximum is not None else f"at least {format_months(minimum)}"
-        )
+        return gettext("up to %(term)s") % {"term": format_months(maximum, bound=True)}
+    if maximum is None:
+        return gettext("at least %(term)s") % {"term": format_months(minimum, bound=True)}
+    if minimum == maximum:
+        return format_months(minimum)
     if minimum % 12 == 0 and maximum % 12 == 0:
-        return f"{minimum // 12} to {format_months(maximum)}"
+        # Translators: whole years, "1 to 2 years"; the plural is the longest's.
+        return ngettext(
+            "%(shortest)d to %(longest)d year", "%(shortest)d to %(longest)d years", maximum // 12
+        ) % {"shortest": minimum // 12, "longest": maximum // 12}
     if minimum < 12 or maximum % 12:
-        return f"{minimum} to {maximum} months"
-    return f"{format_months(minimum)} to {format_months(maximum)}"
+        # Translators: "6 to 18 months"; the plural is the longest's.
+        return ngettext(
+            "%(shortest)d to %(longest)d month", "%(shortest)d to %(longest)d months", maximum
+        ) % {"shortest": minimum, "longest": maximum}
+    return gettext("%(shortest)s to %(longest)s") % {
+        "shortest": format_months(minimum, bound=True),
+        "longest": format_months(maximum, bound=True),
+    }
 
 
 def search_condition(text):

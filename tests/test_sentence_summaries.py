@@ -178,6 +178,77 @@ def test_a_penalty_translates_only_its_own_wording(db, monkeypatch, part, phrase
     assert asked == [translated]
 
 
+RUSSIAN = {
+    ("%(count)d sentenced to %(penalty)s", "%(count)d sentenced to %(penalty)s"): [
+        "%(count)d осуждён: %(penalty)s",
+        "%(count)d осуждены: %(penalty)s",
+        "%(count)d осуждены: %(penalty)s",
+    ],
+    ("%(count)d to %(penalty)s", "%(count)d to %(penalty)s"): ["%(count)d: %(penalty)s"] * 3,
+    "%(term)s in prison": "%(term)s лишения свободы",
+    "%(term)s of restricted freedom": "%(term)s ограничения свободы",
+    ("%(count)d year", "%(count)d years"): ["%(count)d год", "%(count)d года", "%(count)d лет"],
+    # A bound of a range is said in the genitive: "от 1 года", "до 5 лет".
+    ("a bound of a term\x04%(count)d year", "%(count)d years"): [
+        "%(count)d года",
+        "%(count)d лет",
+        "%(count)d лет",
+    ],
+    ("a bound of a term\x04%(count)d month", "%(count)d months"): [
+        "%(count)d месяца",
+        "%(count)d месяцев",
+        "%(count)d месяцев",
+    ],
+    ("%(shortest)d to %(longest)d year", "%(shortest)d to %(longest)d years"): [
+        "от %(shortest)d до %(longest)d года",
+        "от %(shortest)d до %(longest)d лет",
+        "от %(shortest)d до %(longest)d лет",
+    ],
+    ("%(shortest)d to %(longest)d month", "%(shortest)d to %(longest)d months"): [
+        "от %(shortest)d до %(longest)d месяца",
+        "от %(shortest)d до %(longest)d месяцев",
+        "от %(shortest)d до %(longest)d месяцев",
+    ],
+    "%(shortest)s to %(longest)s": "от %(shortest)s до %(longest)s",
+    "up to %(term)s": "до %(term)s",
+}
+
+
+def test_a_summary_is_said_in_the_reader_s_language_terms_included(client, db, tmp_path):
+    """Every word of a summary goes through the translation catalog, the terms too: with a
+    Russian catalog, each kind of term takes Russian words, plural forms and, as the bound of
+    a range, the genitive ("от 1 года 6 месяцев до 3 лет")."""
+    from django.test import override_settings
+    from django.utils import translation
+
+    from tests.translation_catalogs import RUSSIAN_PLURALS, write_catalog
+
+    write_catalog(tmp_path, "ru", RUSSIAN, RUSSIAN_PLURALS)
+
+    def prison(shortest, longest):
+        return {"kind": Kind.PRISON, "term_min_months": shortest, "term_max_months": longest}
+
+    case = build_case(
+        defendants(2, PRISON_5)
+        + defendants(1, prison(18, 42))
+        + defendants(1, prison(18, 36))
+        + defendants(1, prison(None, 24))
+        + defendants(1, RESTRICTED_1_2)
+    )
+    with override_settings(LOCALE_PATHS=[tmp_path]), translation.override("ru"):
+        response = client.get(case.get_absolute_url())
+        summary = Case.objects.with_defendants().get(pk=case.pk).sentence_summary()
+    assert summary == (
+        "2 осуждены: 5 лет лишения свободы; "
+        "1: от 18 до 42 месяцев лишения свободы; "
+        "1: от 1 года 6 месяцев до 3 лет лишения свободы; "
+        "1: до 2 лет лишения свободы; "
+        "1: от 1 до 2 лет ограничения свободы"
+    )
+    assert response.status_code == 200
+    assert summary in page_text(response)
+
+
 def test_the_same_summary_is_on_every_page_that_shows_the_case(client, demo):
     summary = (
         "4 sentenced to 5 years in prison; 9 to 1 to 2 years of restricted freedom, "
