@@ -1156,14 +1156,20 @@ class Defendant(models.Model):
             line += " (in absentia)"
         return line
 
+    # A person page names this many of the other defendants of each case; the case page lists
+    # them all.
+    CO_DEFENDANTS_NAMED = 20
+
     def co_defendants(self):
-        """The other public defendants of the case: named ones, and how many are unnamed."""
+        """The other public defendants of the case: how many there are, the first
+        CO_DEFENDANTS_NAMED named ones in the case's order, and how many are unnamed."""
         others = [other for other in self.case.public_defendants if other.pk != self.pk]
         named = [other for other in others if other.person.is_named]
         status = Person.NameStatus
         return {
             "count": len(others),
-            "named": named,
+            "named": named[: self.CO_DEFENDANTS_NAMED],
+            "named_not_shown": max(0, len(named) - self.CO_DEFENDANTS_NAMED),
             "not_reported": sum(1 for o in others if o.person.name_status == status.NOT_REPORTED),
             "withheld": sum(1 for o in others if o.person.name_status == status.WITHHELD),
         }
@@ -1474,7 +1480,14 @@ def case_defendants(preview, charges, sentences=True):
     related = [defendant_sentence_parts()] if sentences else []
     if charges:
         related.append("charges")
-    return defendants.select_related("person").prefetch_related(*related)
+    defendants = defendants.select_related("person").prefetch_related(*related)
+    if not (sentences or charges):
+        # Who they are is all that is read of them (a person page's co-defendants): the fields
+        # of a name and its link, a third of the time a row took in a trial of hundreds.
+        defendants = defendants.only(
+            "case_id", "person__name_status", "person__name", "person__slug", "person__is_public"
+        )
+    return defendants
 
 
 def defendant_sentence_parts():

@@ -78,6 +78,49 @@ def test_person_page_counts_co_defendants_and_names_only_the_named(client, demo)
     ) in text
 
 
+def test_in_a_trial_of_hundreds_a_person_page_names_twenty_co_defendants_and_counts_all(client, db):
+    """A person page names the first twenty named co-defendants, in the case's order, and links
+    the rest to the case page, which lists them all; the counts take in every public one. In a
+    trial of 300 it runs the same queries as in one of 30, and its text stays as long."""
+    case = CaseFactory(title="Mass trial")
+    person = PersonFactory(name="Aigerim Main")
+    DefendantFactory(case=case, person=person, position=0)
+
+    def add_defendants(named, first_position):
+        for number in range(named):
+            other = PersonFactory(name=f"Named Co-defendant {first_position + number:03d}")
+            DefendantFactory(case=case, person=other, position=first_position + number)
+
+    add_defendants(24, 1)
+    for position, status in [(30, "not_reported"), (31, "not_reported"), (32, "withheld")]:
+        DefendantFactory(
+            case=case, position=position, person=PersonFactory(name="", name_status=status)
+        )
+    DefendantFactory(case=case, position=33, person=PersonFactory(name="Hidden", is_public=False))
+
+    def read_page():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(person.get_absolute_url())
+        assert response.status_code == 200
+        return response, len(queries)
+
+    response, queries = read_page()
+    text = page_text(response)
+    shown = ", ".join(f"Named Co-defendant {number:03d}" for number in range(1, 21))
+    assert (
+        f"27 co-defendants: {shown} and 4 more named; "
+        "2 others whose names were not reported; 1 other whose name is withheld"
+    ) in text
+    assert (case.get_absolute_url() + "#defendants", "and 4 more named") in links(response)
+    assert "Named Co-defendant 021" not in text and "Hidden" not in text
+
+    add_defendants(270, 100)
+    many, many_queries = read_page()
+    assert f"297 co-defendants: {shown} and 274 more named; " in page_text(many)
+    assert many_queries == queries
+    assert len(page_text(many)) == len(text) + 3  # "27" -> "297", "4" -> "274"
+
+
 def test_person_page_reads_the_sentences_and_charges_of_the_person_only(client, demo):
     """The co-defendants are named and counted, nothing more: their sentence parts and charges
     are not read (two queries fewer), while the person's own are shown."""
