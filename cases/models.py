@@ -688,16 +688,21 @@ class DefendantQuerySet(models.QuerySet):
         """(convicted in the year, convicted with no verdict date): the figures of
         sentenced_in() and sentenced_undated() in one aggregate query."""
         # Only the defendants of the cases of the year or undated are read (found through the
-        # verdict date's index), not every convicted defendant.
+        # verdict date's index), not every convicted defendant. The verdict is tested in the
+        # counts, not the WHERE clause: there SQLite (no planner statistics) read every
+        # convicted defendant through the verdict index instead (20 ms against 3 at 100,000).
         cases = Case.objects.filter(
             models.Q(verdict_date__year=year) | models.Q(verdict_date=None)
         ).values("pk")
+        convicted = models.Q(verdict=Defendant.Verdict.CONVICTED)
         totals = (
-            self.filter(case__in=cases, verdict=Defendant.Verdict.CONVICTED)
+            self.filter(case__in=cases)
             .order_by()
             .aggregate(
-                in_year=models.Count("pk", filter=models.Q(case__verdict_date__year=year)),
-                undated=models.Count("pk", filter=models.Q(case__verdict_date=None)),
+                in_year=models.Count(
+                    "pk", filter=convicted & models.Q(case__verdict_date__year=year)
+                ),
+                undated=models.Count("pk", filter=convicted & models.Q(case__verdict_date=None)),
             )
         )
         return totals["in_year"], totals["undated"]
