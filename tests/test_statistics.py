@@ -427,6 +427,24 @@ def test_organization_figures_read_only_the_parts_and_people_of_its_defendants(c
         assert not [sql for sql in counted if 'JOIN "people_person"' in sql]
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's choice of index, without planner statistics"
+)
+def test_filtered_sentences_are_read_through_the_cases_asked_about(client, records):
+    """Asked to pick the convicted first, SQLite read every convicted defendant of the database
+    through the verdict index, whatever the filter (the statistics of one organization: 18 ms
+    against 7 at 100,000 people). The sentences of the cases asked about are read instead."""
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, {"organization": "koshe-party"})
+    assert rows(figures(response)["sentences"]) == {"2024": [2, 1]}
+    (counted,) = [q["sql"] for q in queries.captured_queries if "verdict_year" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {counted}")
+        steps = [row[-1] for row in cursor.fetchall()]
+    assert not [step for step in steps if "verdict=?" in step], steps
+    assert any("(case_id=?)" in step or "(organization_id=?)" in step for step in steps), steps
+
+
 # A fixed number of queries.
 
 
