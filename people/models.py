@@ -246,14 +246,16 @@ class PersonQuerySet(models.QuerySet):
         """People whose name, native name or any alternate name contains every search term, or
         (for a searchable person) is within one letter of it: "Losick" finds Losik (see
         people/close_names.py). The close names are looked up here, once, unless the caller
-        already has them (`close_ids`, from close_person_ids(terms))."""
-        from people.close_names import close_person_ids
+        already has them (`close_ids`, from close_person_ids(terms)). Asked as name_conditions()
+        asks it, of the name indexes: with the alternate names as a subquery in an OR, both
+        databases read every name (a rare name among 100,000 people: 16 ms on PostgreSQL and 19 on
+        SQLite, against 0.3 and 0.2)."""
+        from newsroom.key_lists import InKeys
 
-        close = close_person_ids(terms) if close_ids is None else close_ids
-        condition = containing_every_term(Person, terms)
+        exact, close = self.name_conditions(terms, close_ids)
         if close:
-            condition |= models.Q(pk__in=sorted(close))
-        return self.filter(condition)
+            exact |= models.Q(InKeys("pk", close))
+        return self.filter(exact)
 
     def name_conditions(self, terms, close_ids=None):
         """What matching(terms) finds, for the terms of search_terms() (each once), as (exact,

@@ -113,10 +113,17 @@ def test_every_name_query_shape_has_the_same_joins_for_1_and_50_words():
         one = str(shape(["abai"]).query).count(" JOIN ")
         fifty = str(shape([f"word{number}" for number in range(50)]).query).count(" JOIN ")
         assert one == fifty, name
-        # Each word is one subquery (over the alternate names, or the defendants).
-        assert len(re.findall(r"\bSELECT\b", str(shape(["a", "b"]).query))) < len(
-            re.findall(r"\bSELECT\b", str(shape(["a", "b", "c"]).query))
-        ), name
+        selects = [
+            len(re.findall(r"\bSELECT\b", str(shape(terms).query)))
+            for terms in (["a", "b"], ["a", "b", "c"])
+        ]
+        if name == "person":
+            # Each word is a condition on the person's row: the alternate names that contain
+            # it are read beforehand (PersonQuerySet.name_conditions), not in a subquery.
+            assert selects == [1, 1], name
+        else:
+            # Each word is one subquery (over the alternate names, or the defendants).
+            assert selects[0] < selects[1], name
 
 
 def test_capped_lists_still_find_by_the_words_kept(client, demo):
