@@ -46,3 +46,25 @@ def test_phone_pages_are_no_longer_swamped_by_unnamed_defendants(page, site, pat
     print(f"{path} at 390 px: page {screens(heights['page'])}, main {screens(heights['main'])}")
     assert "whose names were not reported" in page.locator("main").inner_text()
     assert screens(heights["page"]) <= max_screens
+
+
+FACT_BOXES = """() => [...document.querySelectorAll(".facts dt")].map((label) => {
+  const fact = label.nextElementSibling.getBoundingClientRect();
+  const box = label.getBoundingClientRect();
+  const below = fact.top >= box.bottom - 1;
+  return {label: label.textContent.trim(), left: [box.left, fact.left], below};
+})"""
+
+
+def test_on_a_phone_each_fact_stands_under_its_label(page, site):
+    """Beside its label, a long fact (the co-defendants of a trial of dozens) ran down a column
+    a third of a phone's width; under it, it has the whole width."""
+    page.set_viewport_size(SCREEN)
+    visit(page, site, "/people/abai-begimbetov/")
+    facts = page.evaluate(FACT_BOXES)
+    assert "Co-defendants" in [fact["label"] for fact in facts]
+    for fact in facts:
+        assert fact["left"][0] == fact["left"][1] and fact["below"], fact
+    page.set_viewport_size({"width": 1280, "height": 800})
+    beside = page.evaluate(FACT_BOXES)
+    assert all(fact["left"][1] > fact["left"][0] for fact in beside)
