@@ -166,7 +166,8 @@ class _Partition:
             text = text % values
         absent = sum(1 for defendant in self.defendants if defendant.in_absentia)
         if absent == count:
-            text += f" ({ngettext('in absentia', 'all in absentia', count)})"
+            everyone = ngettext("in absentia", "all in absentia", count)
+            text += f" ({everyone})"
         elif absent:
             some = ngettext(
                 "%(count)d of them in absentia", "%(count)d of them in absentia", absent
