@@ -64,6 +64,18 @@ MESSAGE_ARGUMENTS = {
 }
 MESSAGE_LEVELS = {"debug", "info", "success", "warning", "error"}  # only as messages.info(...)
 CHOICES_BASES = {"TextChoices", "IntegerChoices", "Choices"}
+TRANSLATION_FUNCTIONS = {
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+    "_",
+}
 # Model fields whose first positional argument is the model they point to, not a verbose name.
 RELATION_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField", "ForeignObject"}
 
@@ -242,6 +254,11 @@ def untranslated(tree):
                     yield value.lineno, "title"
         if isinstance(node, ast.ClassDef) and CHOICES_BASES & set(base_names(node)):
             yield from untranslated_choices(node)
+        if isinstance(node, ast.JoinedStr):
+            # makemessages reads an f-string as one string: a message inside is never extracted.
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call) and called_name(inner) in TRANSLATION_FUNCTIONS:
+                    yield inner.lineno, "translation inside an f-string"
 
 
 def test_every_shown_string_in_the_python_code_is_translatable():
