@@ -143,7 +143,7 @@ class CaseAdmin(
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "is_published"]}),
         (
-            "Trial",
+            _("Trial"),
             {
                 "fields": [
                     "court",
@@ -170,14 +170,14 @@ class CaseAdmin(
                 ),
             },
         ),
-        ("About", {"fields": ["summary", "organizations", "sources", "stories"]}),
-        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (_("About"), {"fields": ["summary", "organizations", "sources", "stories"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(defendant_count=Count("defendants"))
 
-    @admin.display(description="defendants", ordering="defendant_count")
+    @admin.display(description=_("defendants"), ordering="defendant_count")
     def defendant_count(self, case):
         return case.defendant_count
 
@@ -272,7 +272,7 @@ class DefendantAdmin(
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("sentence_parts")
 
-    @admin.display(description="sentence")
+    @admin.display(description=_("sentence"))
     def sentence(self, defendant):
         return defendant.sentence_summary() or "—"
 

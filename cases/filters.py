@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import F, IntegerField
 from django.db.models.functions import Cast
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from cases.models import Case, Charge, SentencePart
 from newsroom.filters import (
@@ -55,8 +55,20 @@ def charge_label(filterset, name, slug):
 
 
 def term_label(filterset, name, value):
-    prefix = "Term from" if name == "min_years" else "Term up to"
-    return f"{prefix} {value} year{'s' if value != '1' else ''}"
+    if value.isdecimal() and value == str(int(value)):  # whole years, as "2"
+        count = int(value)
+        if name == "min_years":
+            text = ngettext("Term from %(count)d year", "Term from %(count)d years", count)
+        else:
+            text = ngettext("Term up to %(count)d year", "Term up to %(count)d years", count)
+        return text % {"count": count}
+    if name == "min_years":
+        # Translators: a number of years that is not whole, as the reader typed it: "1.5".
+        text = gettext("Term from %(years)s years")
+    else:
+        # Translators: a number of years that is not whole, as the reader typed it: "1.5".
+        text = gettext("Term up to %(years)s years")
+    return text % {"years": value}
 
 
 class DecimalCommaField(forms.DecimalField):
@@ -91,13 +103,15 @@ class CaseFilterForm(ListFilterForm):
         cleaned_data = super().clean()
         shortest, longest = cleaned_data.get("min_years"), cleaned_data.get("max_years")
         if shortest is not None and longest is not None and shortest > longest:
-            self.add_error("max_years", "The longest term cannot be shorter than the shortest.")
+            self.add_error(
+                "max_years", gettext("The longest term cannot be shorter than the shortest.")
+            )
         return cleaned_data
 
 
 class CaseFilter(FacetedFilterSet):
     organization = django_filters.ModelMultipleChoiceFilter(
-        label="Organization",
+        label=gettext_lazy("Organization"),
         queryset=Organization.objects.public(),
         to_field_name="slug",
         method="filter_organization",
@@ -112,45 +126,49 @@ class CaseFilter(FacetedFilterSet):
         error_messages={"invalid_choice": UNKNOWN_CHARGE},
     )
     sentence = django_filters.MultipleChoiceFilter(
-        label="Sentence",
+        label=gettext_lazy("Sentence"),
         choices=SentencePart.Kind.choices,
         method="filter_sentence",
         error_messages={"invalid_choice": UNKNOWN_SENTENCE},
     )
     min_years = DecimalCommaFilter(
-        label="Term from (years)",
+        label=gettext_lazy("Term from (years)"),
         method="filter_sentence",
         min_value=0,
         max_value=99,
         max_digits=4,
         decimal_places=2,
-        help_text=(
+        help_text=gettext_lazy(
             "Cases where a defendant's term overlaps the range, e.g. 4 or 1.5. A term of "
             "1 to 2 years is found from 1.5; terms that were not reported are not."
         ),
     )
     max_years = DecimalCommaFilter(
-        label="Term up to (years)",
+        label=gettext_lazy("Term up to (years)"),
         method="filter_sentence",
         min_value=0,
         max_value=99,
         max_digits=4,
         decimal_places=2,
-        help_text="E.g. 0.5 for six months.",
+        help_text=gettext_lazy("E.g. 0.5 for six months."),
     )
     status = django_filters.MultipleChoiceFilter(
-        label="Status",
+        label=gettext_lazy("Status"),
         field_name="status",
         lookup_expr="exact",
         choices=Case.Status.choices,
         distinct=False,
-        error_messages={"invalid_choice": "“%(value)s” is not a case status: choose one."},
+        error_messages={
+            "invalid_choice": gettext_lazy("“%(value)s” is not a case status: choose one.")
+        },
     )
     year = CodeListFilter(
-        label="Year of the verdict",
+        label=gettext_lazy("Year of the verdict"),
         valid_values=YEARS,
         method="filter_year",
-        error_messages={"invalid_choice": "Enter a year of four digits, such as 2024."},
+        error_messages={
+            "invalid_choice": gettext_lazy("Enter a year of four digits, such as 2024.")
+        },
     )
     recognised = django_filters.ChoiceFilter(
         label=gettext_lazy("Recognition"),
@@ -160,16 +178,16 @@ class CaseFilter(FacetedFilterSet):
         error_messages={"invalid_choice": UNKNOWN_RECOGNISED},
     )
     country = CodeListFilter(
-        label="Country",
+        label=gettext_lazy("Country"),
         valid_values=COUNTRY_CODES,
         label_of=country_name,
         method="filter_country",
         error_messages={"invalid_choice": UNKNOWN_COUNTRY},
     )
     q = FreeTextFilter(
-        label="Search",
+        label=gettext_lazy("Search"),
         method="filter_search",
-        help_text="Words in the title, city or summary, or a defendant's name.",
+        help_text=gettext_lazy("Words in the title, city or summary, or a defendant's name."),
     )
 
     # The kind and the term describe one sentence part together ("prison, 4 years or more"),

@@ -363,22 +363,22 @@ class CaseQuerySet(models.QuerySet):
 
 class Case(models.Model):
     class Status(models.TextChoices):
-        INVESTIGATION = "investigation", "Under investigation"
-        TRIAL = "trial", "On trial"
-        SENTENCED = "sentenced", "Sentenced"
-        APPEAL = "appeal", "On appeal"
-        CLOSED = "closed", "Closed"
+        INVESTIGATION = "investigation", _("Under investigation")
+        TRIAL = "trial", _("On trial")
+        SENTENCED = "sentenced", _("Sentenced")
+        APPEAL = "appeal", _("On appeal")
+        CLOSED = "closed", _("Closed")
 
     class HearingFormat(models.TextChoices):
-        UNKNOWN = "unknown", "Not reported"
-        IN_PERSON = "in_person", "In person"
-        ONLINE = "online", "Online (defendants by video link)"
-        MIXED = "mixed", "Partly online"
-        CLOSED = "closed", "Closed to the public"
+        UNKNOWN = "unknown", _("Not reported")
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online (defendants by video link)")
+        MIXED = "mixed", _("Partly online")
+        CLOSED = "closed", _("Closed to the public")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=100, unique=True, help_text="Web address. Filled in from the title."
+        max_length=100, unique=True, help_text=_("Web address. Filled in from the title.")
     )
     court = models.ForeignKey(
         "people.Organization",
@@ -387,7 +387,7 @@ class Case(models.Model):
         blank=True,
         related_name="court_cases",
         limit_choices_to={"kind": "court"},
-        help_text="Leave empty when the reports do not name the court.",
+        help_text=_("Leave empty when the reports do not name the court."),
     )
     city = models.CharField(max_length=100, blank=True)
     country = CountryField(db_index=True)
@@ -399,33 +399,33 @@ class Case(models.Model):
         null=True,
         blank=True,
         db_index=True,
-        help_text="YYYY, YYYY-MM or YYYY-MM-DD. Leave empty when the date is not reported.",
+        help_text=_("YYYY, YYYY-MM or YYYY-MM-DD. Leave empty when the date is not reported."),
     )
     summary = models.TextField(blank=True)
     organizations = models.ManyToManyField(
         "people.Organization",
         blank=True,
         related_name="cases",
-        help_text="Organizations the case is about, e.g. the movement the defendants belong to.",
+        help_text=_("Organizations the case is about, e.g. the movement the defendants belong to."),
     )
     reported_defendant_count = models.PositiveIntegerField(
-        "reported number of defendants",
+        _("reported number of defendants"),
         null=True,
         blank=True,
-        help_text="How many defendants the reports give, named or not.",
+        help_text=_("How many defendants the reports give, named or not."),
     )
     sources = models.ManyToManyField("newsroom.Source", blank=True, related_name="cases")
     stories = models.ManyToManyField(
         "newsroom.Article",
         blank=True,
         related_name="cases",
-        help_text="Our stories about this case.",
+        help_text=_("Our stories about this case."),
     )
     is_published = models.BooleanField(
-        "published",
+        _("published"),
         default=False,
         db_index=True,
-        help_text="Shown on the public site. Leave unticked while the record is being checked.",
+        help_text=_("Shown on the public site. Leave unticked while the record is being checked."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -493,10 +493,16 @@ class Case(models.Model):
     def defendant_count_line(self):
         """The count line, "13 defendants, 4 named", with the reported number if different."""
         count = len(self.public_defendants)
-        line = f"{count} defendant{'s' if count != 1 else ''}, {self.named_defendant_count()} named"
+        line = ngettext(
+            "%(count)d defendant, %(named)d named", "%(count)d defendants, %(named)d named", count
+        ) % {"count": count, "named": self.named_defendant_count()}
         reported = self.reported_defendant_count
         if reported is not None and reported != count:
-            line += f" (reports give {reported} defendant{'s' if reported != 1 else ''})"
+            line = ngettext(
+                "%(line)s (reports give %(count)d defendant)",
+                "%(line)s (reports give %(count)d defendants)",
+                reported,
+            ) % {"line": line, "count": reported}
         return line
 
     def charge_list(self):
@@ -561,13 +567,13 @@ class Charge(models.Model):
         help_text=_("The country whose legal code this is, e.g. Belarus for its Criminal Code."),
     )
     legal_code = models.CharField(
-        max_length=200, blank=True, help_text="E.g. Criminal Code. Empty if not reported."
+        max_length=200, blank=True, help_text=_("E.g. Criminal Code. Empty if not reported.")
     )
     article = models.CharField(
-        max_length=50, blank=True, help_text="Article number, e.g. 405-2. Empty if not reported."
+        max_length=50, blank=True, help_text=_("Article number, e.g. 405-2. Empty if not reported.")
     )
     description = models.CharField(
-        max_length=300, help_text="The offence in plain words, e.g. extremism-related charges."
+        max_length=300, help_text=_("The offence in plain words, e.g. extremism-related charges.")
     )
     slug = models.SlugField(
         max_length=100,
@@ -592,7 +598,7 @@ class Charge(models.Model):
     def __str__(self):
         if self.article:
             return f"{self.description} ({self.article_reference()})"
-        return f"{self.description} (article not reported)"
+        return gettext("%(description)s (article not reported)") % {"description": self.description}
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -604,11 +610,15 @@ class Charge(models.Model):
         """ "article 293 of the Criminal Code of Belarus", with the jurisdiction when known."""
         if not self.article:
             return ""
-        text = f"article {self.article}"
+        values = {"article": self.article, "code": self.legal_code}
+        text = gettext("article %(article)s") % values
         if self.legal_code:
-            text += f" of the {self.legal_code}"
+            text = gettext("article %(article)s of the %(code)s") % values
             if self.country:
-                text += f" of {self.country.name}"
+                text = gettext("article %(article)s of the %(code)s of %(country)s") % {
+                    **values,
+                    "country": self.country.name,
+                }
         return text
 
 
@@ -950,36 +960,38 @@ class Defendant(models.Model):
         RELEASED = "released", _("Prison term, release recorded")
 
     class Verdict(models.TextChoices):
-        PENDING = "pending", "No verdict yet"
-        CONVICTED = "convicted", "Convicted"
-        ACQUITTED = "acquitted", "Acquitted"
-        DISMISSED = "dismissed", "Case dismissed"
-        UNKNOWN = "unknown", "Not reported"
+        PENDING = "pending", _("No verdict yet")
+        CONVICTED = "convicted", _("Convicted")
+        ACQUITTED = "acquitted", _("Acquitted")
+        DISMISSED = "dismissed", _("Case dismissed")
+        UNKNOWN = "unknown", _("Not reported")
 
     # Verdicts that decide the case for this defendant (for "recent verdicts").
     DECIDED_VERDICTS = [Verdict.CONVICTED, Verdict.ACQUITTED, Verdict.DISMISSED]
 
     class Plea(models.TextChoices):
-        UNKNOWN = "unknown", "Not reported"
-        REJECTS = "rejects", "Rejects the charges"
-        ADMITS = "admits", "Admits the charges"
-        PARTLY = "partly", "Admits some charges"
+        UNKNOWN = "unknown", _("Not reported")
+        REJECTS = "rejects", _("Rejects the charges")
+        ADMITS = "admits", _("Admits the charges")
+        PARTLY = "partly", _("Admits some charges")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="defendants")
     person = models.ForeignKey(
         "people.Person",
         on_delete=models.PROTECT,
         related_name="defendants",
-        help_text="Unnamed defendants are people too: add a person marked “name not reported”.",
+        help_text=_("Unnamed defendants are people too: add a person marked “name not reported”."),
     )
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Order in the list of defendants."
+        default=0, help_text=_("Order in the list of defendants.")
     )
     verdict = models.CharField(
         max_length=10, choices=Verdict.choices, default=Verdict.PENDING, db_index=True
     )
     in_absentia = models.BooleanField(
-        "tried in absentia", default=False, help_text="Tried without being present, e.g. in exile."
+        _("tried in absentia"),
+        default=False,
+        help_text=_("Tried without being present, e.g. in exile."),
     )
     plea = models.CharField(max_length=10, choices=Plea.choices, default=Plea.UNKNOWN)
     charges = models.ManyToManyField(Charge, through="DefendantCharge", related_name="defendants")
@@ -990,7 +1002,7 @@ class Defendant(models.Model):
         help_text=_("When the person was detained in this case. YYYY, YYYY-MM or YYYY-MM-DD."),
     )
     release_date = PartialDateField(
-        null=True, blank=True, help_text="When the person was released, if they were."
+        null=True, blank=True, help_text=_("When the person was released, if they were.")
     )
     release_reason = models.CharField(
         _("reason for release"),
@@ -1017,7 +1029,7 @@ class Defendant(models.Model):
             "Only when the term is counted from its own start. YYYY, YYYY-MM or YYYY-MM-DD."
         ),
     )
-    notes = models.TextField(blank=True, help_text="Public notes on this defendant.")
+    notes = models.TextField(blank=True, help_text=_("Public notes on this defendant."))
     source = models.ForeignKey(
         "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -1047,7 +1059,7 @@ class Defendant(models.Model):
             models.UniqueConstraint(
                 fields=["case", "person"],
                 name="unique_defendant_per_case",
-                violation_error_message="This person is already a defendant in this case.",
+                violation_error_message=_("This person is already a defendant in this case."),
             )
         ]
         # "In prison on a day" (DefendantQuerySet.count_people_in_prison_on) reads the prison
@@ -1146,13 +1158,13 @@ class Defendant(models.Model):
         line = self.penalty_line()
         if not line:
             if self.verdict == self.Verdict.CONVICTED:
-                line = "convicted, sentence not reported"
+                line = gettext("convicted, sentence not reported")
             elif self.verdict == self.Verdict.UNKNOWN:
-                line = "verdict not reported"
+                line = gettext("verdict not reported")
             else:
                 line = self.get_verdict_display().lower()
         if self.in_absentia:
-            line += " (in absentia)"
+            line = gettext("%(sentence)s (in absentia)") % {"sentence": line}
         return line
 
     # A person page names this many of the other defendants of each case; the case page lists
@@ -1176,10 +1188,10 @@ class Defendant(models.Model):
 
 class DefendantCharge(models.Model):
     class Outcome(models.TextChoices):
-        PENDING = "pending", "Pending or not reported"
-        CONVICTED = "convicted", "Convicted"
-        ACQUITTED = "acquitted", "Acquitted"
-        DROPPED = "dropped", "Dropped"
+        PENDING = "pending", _("Pending or not reported")
+        CONVICTED = "convicted", _("Convicted")
+        ACQUITTED = "acquitted", _("Acquitted")
+        DROPPED = "dropped", _("Dropped")
 
     defendant = models.ForeignKey(Defendant, on_delete=models.CASCADE)
     charge = models.ForeignKey(Charge, on_delete=models.PROTECT)
@@ -1193,7 +1205,7 @@ class DefendantCharge(models.Model):
             models.UniqueConstraint(
                 fields=["defendant", "charge"],
                 name="unique_charge_per_defendant",
-                violation_error_message="This charge is already listed for the defendant.",
+                violation_error_message=_("This charge is already listed for the defendant."),
             )
         ]
 
@@ -1258,36 +1270,38 @@ class SentencePart(models.Model):
     """One penalty of a sentence; a sentence of several penalties has several parts."""
 
     class Kind(models.TextChoices):
-        PRISON = "prison", "Prison"
-        RESTRICTED_FREEDOM = "restricted_freedom", "Restricted freedom"
-        COMPULSORY_LABOUR = "compulsory_labour", "Compulsory labour"
-        FINE = "fine", "Fine"
-        SUSPENDED = "suspended", "Suspended sentence"
-        HOUSE_ARREST = "house_arrest", "House arrest"
-        PROBATION = "probation", "Probation"
-        OTHER = "other", "Other"
+        PRISON = "prison", _("Prison")
+        RESTRICTED_FREEDOM = "restricted_freedom", _("Restricted freedom")
+        COMPULSORY_LABOUR = "compulsory_labour", _("Compulsory labour")
+        FINE = "fine", _("Fine")
+        SUSPENDED = "suspended", _("Suspended sentence")
+        HOUSE_ARREST = "house_arrest", _("House arrest")
+        PROBATION = "probation", _("Probation")
+        OTHER = "other", _("Other")
 
     defendant = models.ForeignKey(
         Defendant, on_delete=models.CASCADE, related_name="sentence_parts"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     term_min_months = models.PositiveSmallIntegerField(
-        "term, shortest (months)",
+        _("term, shortest (months)"),
         null=True,
         blank=True,
-        help_text="For an exact term, enter the same number in both boxes (5 years = 60).",
+        help_text=_("For an exact term, enter the same number in both boxes (5 years = 60)."),
     )
     term_max_months = models.PositiveSmallIntegerField(
-        "term, longest (months)",
+        _("term, longest (months)"),
         null=True,
         blank=True,
-        help_text="When the report gives a range (1 to 2 years), the longest term: 24.",
+        help_text=_("When the report gives a range (1 to 2 years), the longest term: 24."),
     )
     hours_per_year = models.PositiveSmallIntegerField(
-        "hours a year", null=True, blank=True, help_text="For compulsory labour."
+        _("hours a year"), null=True, blank=True, help_text=_("For compulsory labour.")
     )
     fine_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    fine_currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. KZT.")
+    fine_currency = models.CharField(
+        max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. KZT.")
+    )
     fine_unit = models.CharField(
         _("fine counted in"),
         max_length=10,
@@ -1303,7 +1317,7 @@ class SentencePart(models.Model):
         help_text=_("For prison terms: the kind of colony or prison, when reported."),
     )
     conditions = models.TextField(
-        blank=True, help_text="Restrictions in plain words, e.g. may not leave the city."
+        blank=True, help_text=_("Restrictions in plain words, e.g. may not leave the city.")
     )
 
     objects = SentencePartQuerySet.as_manager()
@@ -1322,7 +1336,7 @@ class SentencePart(models.Model):
                 | models.Q(term_max_months__isnull=True)
                 | models.Q(term_min_months__lte=models.F("term_max_months")),
                 name="sentence_term_min_not_above_max",
-                violation_error_message=(
+                violation_error_message=_(
                     "The shortest term cannot be longer than the longest term."
                 ),
             ),
@@ -1337,7 +1351,7 @@ class SentencePart(models.Model):
                 {"fine_currency": _("A fine in MRP or base units has no currency: clear it.")}
             )
         if self.fine_amount is not None and not self.fine_currency and not self.fine_unit:
-            raise ValidationError({"fine_currency": "Give the currency of the fine."})
+            raise ValidationError({"fine_currency": _("Give the currency of the fine.")})
 
     def fine_unit_label(self):
         """What the amount is counted in, as a reader says it: "KZT", "MRP", "base units"."""
@@ -1364,21 +1378,36 @@ class SentencePart(models.Model):
         term = format_term(self.term_min_months, self.term_max_months)
         Kind = self.Kind
         if self.kind == Kind.PRISON:
-            text = f"{term} in prison" if term else "prison, term not reported"
+            text = (
+                gettext("%(term)s in prison") % {"term": term}
+                if term
+                else gettext("prison, term not reported")
+            )
             if self.regime:
                 text += f" ({self.get_regime_display().lower()})"
         elif self.kind == Kind.COMPULSORY_LABOUR and self.hours_per_year:
-            text = f"{self.hours_per_year} hours of compulsory labour a year"
+            text = ngettext(
+                "%(count)d hour of compulsory labour a year",
+                "%(count)d hours of compulsory labour a year",
+                self.hours_per_year,
+            ) % {"count": self.hours_per_year}
             if term:
-                text += f" for {term}"
+                text = gettext("%(penalty)s for %(term)s") % {"penalty": text, "term": term}
         elif self.kind == Kind.FINE:
             if self.fine_amount is not None:
-                text = f"fine of {self.fine_amount:,.0f} {self.fine_unit_label()}"
+                text = gettext("fine of %(amount)s %(currency)s") % {
+                    "amount": f"{self.fine_amount:,.0f}",
+                    "currency": self.fine_unit_label(),
+                }
             else:
-                text = "fine, amount not reported"
+                text = gettext("fine, amount not reported")
         else:
             label = self.get_kind_display().lower()
-            text = f"{label}, {term}" if term else label
+            text = (
+                gettext("%(penalty)s, %(term)s") % {"penalty": label, "term": term}
+                if term
+                else label
+            )
         if self.conditions:
             text += f"; {self.conditions}"
         return text
@@ -1414,19 +1443,19 @@ class CaseEventQuerySet(models.QuerySet):
 
 class CaseEvent(models.Model):
     class Kind(models.TextChoices):
-        ARREST = "arrest", "Arrest"
-        CHARGE = "charge", "Charged"
-        HEARING = "hearing", "Hearing"
-        VERDICT = "verdict", "Verdict"
-        APPEAL = "appeal", "Appeal"
-        RELEASE = "release", "Release"
-        STATEMENT = "statement", "Statement"
-        OTHER = "other", "Other"
+        ARREST = "arrest", _("Arrest")
+        CHARGE = "charge", _("Charged")
+        HEARING = "hearing", _("Hearing")
+        VERDICT = "verdict", _("Verdict")
+        APPEAL = "appeal", _("Appeal")
+        RELEASE = "release", _("Release")
+        STATEMENT = "statement", _("Statement")
+        OTHER = "other", _("Other")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     date = PartialDateField(
-        null=True, blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD. Empty if not reported."
+        null=True, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD. Empty if not reported.")
     )
     description = models.TextField(blank=True)
     defendant = models.ForeignKey(
@@ -1435,7 +1464,7 @@ class CaseEvent(models.Model):
         null=True,
         blank=True,
         related_name="events",
-        help_text="Only if the event concerns one defendant.",
+        help_text=_("Only if the event concerns one defendant."),
     )
     organization = models.ForeignKey(
         "people.Organization",
@@ -1443,7 +1472,7 @@ class CaseEvent(models.Model):
         null=True,
         blank=True,
         related_name="case_events",
-        help_text="Who acted, if not the court: e.g. the group that issued a statement.",
+        help_text=_("Who acted, if not the court: e.g. the group that issued a statement."),
     )
     source = models.ForeignKey(
         "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -1455,7 +1484,7 @@ class CaseEvent(models.Model):
         ordering = [models.F("date").asc(nulls_last=True), "pk"]
 
     def __str__(self):
-        when = self.date.display() if self.date else "date not reported"
+        when = self.date.display() if self.date else gettext("date not reported")
         return f"{self.get_kind_display()}, {when}"
 
     @cached_property

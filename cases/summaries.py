@@ -61,7 +61,11 @@ def penalty_phrase(part):
     if part.kind == Kind.PRISON:
         return _("%(term)s in prison") % {"term": term} if term else _("prison, term not reported")
     if part.kind == Kind.COMPULSORY_LABOUR and part.hours_per_year:
-        text = _("%(hours)d hours of compulsory labour a year") % {"hours": part.hours_per_year}
+        text = ngettext(
+            "%(count)d hour of compulsory labour a year",
+            "%(count)d hours of compulsory labour a year",
+            part.hours_per_year,
+        ) % {"count": part.hours_per_year}
         return _("%(penalty)s for %(term)s") % {"penalty": text, "term": term} if term else text
     if part.kind == Kind.FINE:
         if part.fine_amount is None:
@@ -162,7 +166,8 @@ class _Partition:
             text = text % values
         absent = sum(1 for defendant in self.defendants if defendant.in_absentia)
         if absent == count:
-            text += f" ({ngettext('in absentia', 'all in absentia', count)})"
+            everyone = ngettext("in absentia", "all in absentia", count)
+            text += f" ({everyone})"
         elif absent:
             some = ngettext(
                 "%(count)d of them in absentia", "%(count)d of them in absentia", absent

@@ -60,22 +60,22 @@ for story_link in STORY_LINK_TARGETS:
 class StoryPersonInline(InlineBase):
     model = Person.stories.through
     autocomplete_fields = ["person"]
-    verbose_name = "person in this story"
-    verbose_name_plural = "people in this story"
+    verbose_name = gettext_lazy("person in this story")
+    verbose_name_plural = gettext_lazy("people in this story")
 
 
 class StoryOrganizationInline(InlineBase):
     model = Organization.stories.through
     autocomplete_fields = ["organization"]
-    verbose_name = "organization in this story"
-    verbose_name_plural = "organizations in this story"
+    verbose_name = gettext_lazy("organization in this story")
+    verbose_name_plural = gettext_lazy("organizations in this story")
 
 
 class StoryCaseInline(InlineBase):
     model = Case.stories.through
     autocomplete_fields = ["case"]
-    verbose_name = "case in this story"
-    verbose_name_plural = "cases in this story"
+    verbose_name = gettext_lazy("case in this story")
+    verbose_name_plural = gettext_lazy("cases in this story")
 
 
 @admin.register(Article)
@@ -94,7 +94,7 @@ class ArticleAdmin(DiskFullFormErrorMixin, StoryWorkflowMixin, HistoryAdmin):
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "dateline", "byline", "body"]}),
         (
-            "Lead image",
+            gettext_lazy("Lead image"),
             {
                 "fields": [
                     "lead_image",
@@ -105,7 +105,7 @@ class ArticleAdmin(DiskFullFormErrorMixin, StoryWorkflowMixin, HistoryAdmin):
             },
         ),
         # The status and publish time go with the buttons (StoryWorkflowMixin.story_form_fields).
-        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (gettext_lazy("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def save_model(self, request, obj, form, change):

@@ -95,19 +95,19 @@ class TwoFactorAdminAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenti
     """The admin sign-in form; it asks for a code only from staff who have an authenticator app."""
 
     otp_token = forms.CharField(
-        label="Authenticator code",
+        label=gettext_lazy("Authenticator code"),
         required=False,
         max_length=16,
-        help_text="Only if you have set up two-factor sign-in.",
+        help_text=gettext_lazy("Only if you have set up two-factor sign-in."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
     otp_error_messages = {
         **OTPAuthenticationFormMixin.otp_error_messages,
-        "token_required": (
+        "token_required": gettext_lazy(
             "This account uses two-factor sign-in: enter the code from your authenticator app."
         ),
-        "invalid_token": (
+        "invalid_token": gettext_lazy(
             "That authenticator code is not valid. Enter the current code from your app "
             "(check that your phone's clock is right)."
         ),
@@ -148,7 +148,7 @@ class EnrolmentCodeForm(forms.Form):
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label="Code from your authenticator app",
+        label=gettext_lazy("Code from your authenticator app"),
         max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
@@ -174,8 +174,8 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
 
 
 class NewsroomAdminSite(admin.AdminSite):
-    site_header = "Newsroom administration"
-    site_title = "Newsroom admin"
+    site_header = gettext_lazy("Newsroom administration")
+    site_title = gettext_lazy("Newsroom admin")
     login_form = TwoFactorAdminAuthenticationForm
     login_template = "admin/signin.html"
 
@@ -256,7 +256,7 @@ class NewsroomAdminSite(admin.AdminSite):
             )
         context = {
             **self.each_context(request),
-            "title": "Set up two-factor sign-in",
+            "title": gettext("Set up two-factor sign-in"),
             "required": two_factor_required(user),
         }
         if user_has_device(user) and not is_verified(user):
@@ -271,7 +271,9 @@ class NewsroomAdminSite(admin.AdminSite):
 
         device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
         if device is None:
-            device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+            device = TOTPDevice.objects.create(
+                user=user, name=gettext("Authenticator app"), confirmed=False
+            )
         form = TokenForm(request.POST or None)
         if form.is_valid():
             if device.verify_token(form.cleaned_data["token"]):
@@ -280,10 +282,13 @@ class NewsroomAdminSite(admin.AdminSite):
                 request.session.pop(ENROLMENT_SESSION_KEY, None)
                 otp_login(request, device)
                 messages.success(
-                    request, "Two-factor sign-in is set up. Use a code from your app next time."
+                    request,
+                    gettext("Two-factor sign-in is set up. Use a code from your app next time."),
                 )
                 return redirect("admin:index")
-            form.add_error("token", "That code is not valid. Enter the current code from your app.")
+            form.add_error(
+                "token", gettext("That code is not valid. Enter the current code from your app.")
+            )
         context.update(
             form=form,
             secret=base64.b32encode(device.bin_key).decode(),
@@ -319,7 +324,7 @@ def signin_lockout_response(request, original_response=None, credentials=None):
     cool_off = get_cool_off(request)
     context = {
         **admin.site.each_context(request),
-        "title": "Sign-in locked",
+        "title": gettext("Sign-in locked"),
         "cooloff_minutes": math.ceil(cool_off.total_seconds() / 60) if cool_off else None,
     }
     return render(request, "admin/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)

@@ -7,7 +7,7 @@ from django.template.defaultfilters import date as format_date
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from newsroom.filters import filter_query_string
 from newsroom.models import Article
@@ -25,12 +25,15 @@ class AtomFeedWithContent(Atom1Feed):
 
 
 def correction_line(correction):
-    return f"Correction ({format_date(correction.published_at, 'j F Y')}): {correction.text}"
+    return gettext("Correction (%(date)s): %(text)s") % {
+        "date": format_date(correction.published_at, "j F Y"),
+        "text": correction.text,
+    }
 
 
 class LatestStoriesFeed(Feed):
     feed_type = AtomFeedWithContent
-    subtitle = "The latest stories."
+    subtitle = gettext_lazy("The latest stories.")
     link = reverse_lazy("newsroom:article_list")
     feed_url = reverse_lazy("newsroom:feed")
 
@@ -66,8 +69,15 @@ class LatestStoriesFeed(Feed):
     def item_extra_kwargs(self, item):
         corrections = format_html_join(
             "",
-            "<p><strong>Correction ({}):</strong> {}</p>",
-            ((format_date(c.published_at, "j F Y"), c.text) for c in item.corrections.all()),
+            "<p><strong>{}</strong> {}</p>",
+            (
+                (
+                    gettext("Correction (%(date)s):")
+                    % {"date": format_date(c.published_at, "j F Y")},
+                    c.text,
+                )
+                for c in item.corrections.all()
+            ),
         )
         # body_html is the one sanitised rendering of the story body.
         content = format_html("{}{}", item.body_html, corrections)

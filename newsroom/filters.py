@@ -35,7 +35,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 from django_filters.filters import FilterMethod
@@ -55,9 +55,9 @@ MATERIALISED_TEXT_MATCHES = 20000
 # of them applying every filter again.
 MATERIALISED_ROWS = 10000
 FACET_COUNTS_CACHE_SECONDS = 600
-UNKNOWN_ORGANIZATION = "No organization on this site has the address “%(value)s”."
-UNKNOWN_SENTENCE = "“%(value)s” is not a kind of sentence: choose one from the list."
-UNKNOWN_COUNTRY = "Enter a country as a two-letter ISO code in lower case, e.g. kz."
+UNKNOWN_ORGANIZATION = gettext_lazy("No organization on this site has the address “%(value)s”.")
+UNKNOWN_SENTENCE = gettext_lazy("“%(value)s” is not a kind of sentence: choose one from the list.")
+UNKNOWN_COUNTRY = gettext_lazy("Enter a country as a two-letter ISO code in lower case, e.g. kz.")
 # People a named organization recognises (people.models.Recognition): the one value of
 # `recognised` on the people and case lists.
 RECOGNISED_CHOICES = [
@@ -195,7 +195,9 @@ class ListFilterForm(forms.Form):
             return cleaned_data
         for name, field in self.fields.items():
             if not takes_several_values(field) and len(getlist(name)) > 1:
-                self.add_error(name, f"Give “{field.label}” only once.")
+                self.add_error(
+                    name, gettext("Give “%(filter)s” only once.") % {"filter": field.label}
+                )
         return cleaned_data
 
 
@@ -519,14 +521,16 @@ class FacetedFilterSet(django_filters.FilterSet):
         if name in getattr(self, "value_labels", {}):
             return self.value_labels[name](self, name, value)
         field = self.form.fields[name]
+        # Translators: an active filter, "Country: Kazakhstan".
+        label = gettext("%(filter)s: %(value)s")
         if isinstance(field, FreeTextField):  # the text as searched, not as typed
-            return f"{field.label}: {shorten(field.to_python(value))}"
+            return label % {"filter": field.label, "value": shorten(field.to_python(value))}
         if isinstance(field, CodeListField):
-            return f"{field.label}: {field.label_of(value)}"
+            return label % {"filter": field.label, "value": field.label_of(value)}
         # Read only here: the choices of a model field are a query (the custom labels above
         # name organizations and charges from the cleaned values instead).
         choices = dict(getattr(field, "choices", ()) or ())
-        return f"{field.label}: {choices.get(value, value)}"
+        return label % {"filter": field.label, "value": choices.get(value, value)}
 
     def short_value_label(self, name, value):
         """An active filter value alone ("Koshe party", "Prison"), as the summary of the closed
@@ -555,7 +559,10 @@ class FacetedFilterSet(django_filters.FilterSet):
                 remaining.setlist(name, [v for v in self.data.getlist(name) if v != value])
                 remaining.pop("page", None)
                 if name in invalid:
-                    label = f"{self.form.fields[name].label}: {shorten(value)} (not valid)"
+                    label = gettext("%(filter)s: %(value)s (not valid)") % {
+                        "filter": self.form.fields[name].label,
+                        "value": shorten(value),
+                    }
                     short_label = label
                 else:
                     label = self.value_label(name, value)
@@ -613,7 +620,7 @@ class FilteredListMixin:
 
     def paginate_queryset(self, queryset, page_size):
         if len(self.request.GET.getlist(self.page_kwarg)) > 1:
-            raise Http404("Give the page number only once.")
+            raise Http404(gettext("Give the page number only once."))
         return super().paginate_queryset(queryset, page_size)
 
     def get_context_data(self, **kwargs):
@@ -680,7 +687,9 @@ def organization_name(filterset, name, slug):
 
 
 def organization_label(filterset, name, slug):
-    return f"Organization: {organization_name(filterset, name, slug)}"
+    return gettext("Organization: %(organization)s") % {
+        "organization": organization_name(filterset, name, slug)
+    }
 
 
 def organization_options(filterset, organizations, counts):

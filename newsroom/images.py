@@ -23,6 +23,7 @@ import warnings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from PIL import Image, ImageCms, ImageOps
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -53,8 +54,10 @@ def validate_image_upload(value):
     upload = value.file
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
-            "This file is %(size)s; images may be at most %(limit)s. "
-            "Export a smaller JPEG, PNG or WebP and upload that.",
+            gettext(
+                "This file is %(size)s; images may be at most %(limit)s. "
+                "Export a smaller JPEG, PNG or WebP and upload that."
+            ),
             code="file_too_large",
             params={
                 "size": filesizeformat(upload.size),
@@ -67,7 +70,7 @@ def validate_image_upload(value):
             _upright_srgb(image)
     except (OSError, ValueError) as error:
         raise ValidationError(
-            "This image could not be processed; save it again as an ordinary JPEG or PNG.",
+            gettext("This image could not be processed; save it again as an ordinary JPEG or PNG."),
             code="unprocessable_image",
         ) from error
     finally:
@@ -89,14 +92,14 @@ def _open_checked(upload):
             raise _too_many_pixels() from None
         except Exception:  # Pillow raises many kinds of errors on a hostile file
             raise ValidationError(
-                "This file is not a JPEG, PNG or WebP image (or it is damaged).",
+                gettext("This file is not a JPEG, PNG or WebP image (or it is damaged)."),
                 code="invalid_image_format",
             ) from None
         if image.format not in STORED_FORMATS:
             # A JPEG variant Pillow decodes under another name, which saving would not know.
             image.close()
             raise ValidationError(
-                "This file is not a JPEG, PNG or WebP image (or it is damaged).",
+                gettext("This file is not a JPEG, PNG or WebP image (or it is damaged)."),
                 code="invalid_image_format",
             )
         if image.width * image.height > MAX_PIXELS:
@@ -111,7 +114,7 @@ def _open_checked(upload):
         except Exception:
             image.close()
             raise ValidationError(
-                "This image is damaged or incomplete; it could not be read.",
+                gettext("This image is damaged or incomplete; it could not be read."),
                 code="damaged_image",
             ) from None
     return image
@@ -119,8 +122,10 @@ def _open_checked(upload):
 
 def _too_many_pixels():
     return ValidationError(
-        "This image has too many pixels (at most %(limit)s megapixels). Resize it and upload "
-        "it again.",
+        gettext(
+            "This image has too many pixels (at most %(limit)s megapixels). Resize it and upload "
+            "it again."
+        ),
         code="too_many_pixels",
         params={"limit": MAX_PIXELS // 1_000_000},
     )

@@ -5,6 +5,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.fields import HttpsURLField
@@ -185,40 +186,40 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=100,
         unique=True,
-        help_text="The last part of the story's web address. Filled in from the headline.",
+        help_text=_("The last part of the story's web address. Filled in from the headline."),
     )
     standfirst = models.TextField(
-        blank=True, help_text="One or two sentences under the headline that sum up the story."
+        blank=True, help_text=_("One or two sentences under the headline that sum up the story.")
     )
     body = models.TextField(
         blank=True,
-        help_text="The story, in Markdown: blank lines between paragraphs, ## for subheadings.",
+        help_text=_("The story, in Markdown: blank lines between paragraphs, ## for subheadings."),
     )
     dateline = models.CharField(
-        max_length=100, blank=True, help_text="Where the story is reported from, e.g. ALMATY."
+        max_length=100, blank=True, help_text=_("Where the story is reported from, e.g. ALMATY.")
     )
     byline = models.CharField(
-        max_length=200, blank=True, help_text="Who wrote the story, as readers should see it."
+        max_length=200, blank=True, help_text=_("Who wrote the story, as readers should see it.")
     )
     lead_image = models.ImageField(
         upload_to="stories/%Y/%m/",
         blank=True,
         validators=[validate_image_upload],
-        help_text="JPEG, PNG or WebP, at most 10 MB. Location and camera data are removed.",
+        help_text=_("JPEG, PNG or WebP, at most 10 MB. Location and camera data are removed."),
     )
     lead_image_alt = models.CharField(
-        "lead image description",
+        _("lead image description"),
         max_length=300,
         blank=True,
-        help_text="What the image shows, for readers who cannot see it.",
+        help_text=_("What the image shows, for readers who cannot see it."),
     )
     lead_image_caption = models.CharField(max_length=300, blank=True)
     lead_image_credit = models.CharField(max_length=200, blank=True)
@@ -226,11 +227,11 @@ class Article(models.Model):
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     publish_at = models.DateTimeField(
-        "publish time",
+        _("publish time"),
         null=True,
         blank=True,
         db_index=True,
-        help_text="When the story goes public. A time in the future schedules it.",
+        help_text=_("When the story goes public. A time in the future schedules it."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -247,8 +248,8 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-publish_at", "-created_at"]
-        verbose_name = "story"
-        verbose_name_plural = "stories"
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
         permissions = [("publish_article", "Can publish, schedule and unpublish stories")]
 
     def __str__(self):
@@ -274,7 +275,11 @@ class Article(models.Model):
     def clean(self):
         if self.lead_image and not self.lead_image_alt.strip():
             raise ValidationError(
-                {"lead_image_alt": "Describe what the image shows, for readers who cannot see it."}
+                {
+                    "lead_image_alt": _(
+                        "Describe what the image shows, for readers who cannot see it."
+                    )
+                }
             )
 
     # Fallbacks for what ArticleQuerySet.with_references() prefetches under the same names.
@@ -348,13 +353,16 @@ class Article(models.Model):
 class Correction(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     published_at = models.DateTimeField(default=timezone.now)
-    text = models.TextField(help_text="What was wrong and what the story now says.")
+    text = models.TextField(help_text=_("What was wrong and what the story now says."))
 
     class Meta:
         ordering = ["published_at"]
 
     def __str__(self):
-        return f"Correction to {self.article} on {self.published_at:%Y-%m-%d}"
+        return gettext("Correction to %(story)s on %(date)s") % {
+            "story": self.article,
+            "date": f"{self.published_at:%Y-%m-%d}",
+        }
 
 
 class SourceQuerySet(models.QuerySet):
@@ -383,9 +391,9 @@ class Source(models.Model):
 
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
-    url = HttpsURLField("web address", max_length=500, blank=True)
+    url = HttpsURLField(_("web address"), max_length=500, blank=True)
     published_on = PartialDateField(
-        "publication date", null=True, blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD."
+        _("publication date"), null=True, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD.")
     )
     article = models.ForeignKey(
         Article,
@@ -393,7 +401,7 @@ class Source(models.Model):
         null=True,
         blank=True,
         related_name="cited_as",
-        help_text="One of our own stories, when the fact was reported here.",
+        help_text=_("One of our own stories, when the fact was reported here."),
     )
     notes = models.TextField(blank=True)
 

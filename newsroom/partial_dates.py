@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django import forms
 from django.core import checks, exceptions
 from django.db import models
+from django.utils.dates import MONTHS, MONTHS_ALT
+from django.utils.translation import gettext, gettext_lazy
 
 PARTIAL_DATE_RE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
 
@@ -25,23 +27,28 @@ class PartialDate:
 
     def __post_init__(self):
         if not 1 <= self.year <= 9999:
-            raise ValueError(f"Year {self.year} is out of range.")
+            raise ValueError(gettext("Year %(year)d is out of range.") % {"year": self.year})
         if self.month is None and self.day is not None:
-            raise ValueError("A day needs a month.")
+            raise ValueError(gettext("A day needs a month."))
         if self.month is not None and not 1 <= self.month <= 12:
-            raise ValueError(f"There is no month {self.month}.")
+            raise ValueError(gettext("There is no month %(month)d.") % {"month": self.month})
         if self.day is not None:
             last_day = calendar.monthrange(self.year, self.month)[1]
             if not 1 <= self.day <= last_day:
-                month_name = calendar.month_name[self.month]
-                raise ValueError(f"{month_name} {self.year} has no day {self.day}.")
+                month_name = MONTHS[self.month]
+                raise ValueError(
+                    gettext("%(month)s %(year)d has no day %(day)d.")
+                    % {"month": month_name, "year": self.year, "day": self.day}
+                )
 
     @classmethod
     def parse(cls, text):
         """Read "2018", "2018-03" or "2018-03-15"; raise ValueError for anything else."""
         match = PARTIAL_DATE_RE.match(text)
         if not match:
-            raise ValueError("Enter a year (2018), a month (2018-03) or a day (2018-03-15).")
+            raise ValueError(
+                gettext("Enter a year (2018), a month (2018-03) or a day (2018-03-15).")
+            )
         year, month, day = (int(part) if part else None for part in match.groups())
         return cls(year, month, day)
 
@@ -90,10 +97,15 @@ class PartialDate:
         """The date as a reader says it: "2018", "March 2018", "15 March 2018"."""
         if self.month is None:
             return str(self.year)
-        month_name = calendar.month_name[self.month]
         if self.day is None:
-            return f"{month_name} {self.year}"
-        return f"{self.day} {month_name} {self.year}"
+            # Translators: a month of a year, "March 2018".
+            return gettext("%(month)s %(year)d") % {"month": MONTHS[self.month], "year": self.year}
+        # Translators: a day, "15 March 2018"; the month's name as a date says it ("15 марта").
+        return gettext("%(day)d %(month)s %(year)d") % {
+            "day": self.day,
+            "month": MONTHS_ALT[self.month],
+            "year": self.year,
+        }
 
     def __str__(self):
         return self.isoformat()
@@ -108,7 +120,7 @@ class PartialDateFormField(forms.CharField):
     """
 
     default_error_messages = {
-        "invalid": "Enter a year (2018), a month (2018-03) or a day (2018-03-15).",
+        "invalid": gettext_lazy("Enter a year (2018), a month (2018-03) or a day (2018-03-15)."),
     }
 
     def __init__(self, *, max_length=10, **kwargs):
@@ -116,7 +128,10 @@ class PartialDateFormField(forms.CharField):
         kwargs.setdefault(
             "widget",
             forms.TextInput(
-                attrs={"placeholder": "YYYY, YYYY-MM or YYYY-MM-DD", "class": "vPartialDateField"}
+                attrs={
+                    "placeholder": gettext_lazy("YYYY, YYYY-MM or YYYY-MM-DD"),
+                    "class": "vPartialDateField",
+                }
             ),
         )
         super().__init__(**kwargs)
@@ -158,7 +173,7 @@ class PartialDateFormField(forms.CharField):
 class PartialDateField(models.Field):
     """A model field holding a PartialDate (or None); see the module docstring for storage."""
 
-    description = "A date known to the year, the month or the day"
+    description = gettext_lazy("A date known to the year, the month or the day")
 
     def get_internal_type(self):
         return "PositiveIntegerField"
@@ -252,8 +267,6 @@ def parse_reported_date(text):
     given: "2018", "2018-03", "2018-03-14", "14.03.2018", "4.7.2021" (day first),
     "22 November 2013", "March 2018", "март 2018", "14 марта 2018". Anything else, and a date
     that does not exist (2018-02-30), raises ValueError: never a guess."""
-    from django.utils.translation import gettext
-
     cleaned = " ".join((text or "").replace("\u00a0", " ").split()).strip()
     if not cleaned:
         raise ValueError(gettext("The date is empty."))

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.timezone import localtime
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from reversion.models import Version
 
 from newsroom.models import REVIEW_SUBMISSION_LOG
@@ -148,14 +148,23 @@ class PublishActionsMixin(PublishPermissionMixin):
             obj.save()
             self.log_change(request, obj, "Published." if public else "Unpublished.")
             changed += 1
-        word = "published" if public else "unpublished"
-        self.message_user(request, f"{changed} {word}.", messages.SUCCESS)
+        if public:
+            text = ngettext("%(count)d published.", "%(count)d published.", changed)
+        else:
+            text = ngettext("%(count)d unpublished.", "%(count)d unpublished.", changed)
+        self.message_user(request, text % {"count": changed}, messages.SUCCESS)
 
-    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["publish"])
+    @admin.action(
+        description=gettext_lazy("Publish selected %(verbose_name_plural)s"),
+        permissions=["publish"],
+    )
     def publish_selected(self, request, queryset):
         self.set_public(request, queryset, True)
 
-    @admin.action(description="Unpublish selected %(verbose_name_plural)s", permissions=["publish"])
+    @admin.action(
+        description=gettext_lazy("Unpublish selected %(verbose_name_plural)s"),
+        permissions=["publish"],
+    )
     def unpublish_selected(self, request, queryset):
         self.set_public(request, queryset, False)
 
@@ -621,7 +630,7 @@ class StoryWorkflowMixin(PublishLinkedRecordsMixin, PublishPermissionMixin):
                 messages.WARNING,
             )
 
-    @admin.action(description="Publish selected stories now", permissions=["publish"])
+    @admin.action(description=gettext_lazy("Publish selected stories now"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         changed = 0
         now = timezone.now()
@@ -634,9 +643,16 @@ class StoryWorkflowMixin(PublishLinkedRecordsMixin, PublishPermissionMixin):
             self.log_change(request, story, "Published.")
             self.publish_linked_records(request, story)
             changed += 1
-        self.message_user(request, f"{changed} published.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d published.", "%(count)d published.", changed) % {"count": changed},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Unpublish selected stories (back to draft)", permissions=["publish"])
+    @admin.action(
+        description=gettext_lazy("Unpublish selected stories (back to draft)"),
+        permissions=["publish"],
+    )
     def unpublish_selected(self, request, queryset):
         changed = 0
         for story in queryset.filter(status=self.model.Status.PUBLISHED):
@@ -644,7 +660,12 @@ class StoryWorkflowMixin(PublishLinkedRecordsMixin, PublishPermissionMixin):
             story.save()
             self.log_change(request, story, "Unpublished.")
             changed += 1
-        self.message_user(request, f"{changed} unpublished.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d unpublished.", "%(count)d unpublished.", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
 
 
 class EditorsOnlyMixin:

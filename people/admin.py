@@ -185,10 +185,10 @@ class PersonAdmin(
             None,
             {"fields": ["name_status", "name", "native_name", "sort_name", "slug", "is_public"]},
         ),
-        ("About", {"fields": ["summary", "country", "birth_date"]}),
-        ("Photo", {"fields": ["photo", "photo_credit"], "classes": ["collapse"]}),
-        ("Stories", {"fields": ["stories"]}),
-        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (gettext_lazy("About"), {"fields": ["summary", "country", "birth_date"]}),
+        (gettext_lazy("Photo"), {"fields": ["photo", "photo_credit"], "classes": ["collapse"]}),
+        (gettext_lazy("Stories"), {"fields": ["stories"]}),
+        (gettext_lazy("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     actions = ["publish_selected", "unpublish_selected", "merge_two_people"]
@@ -341,15 +341,15 @@ class OrganizationAdmin(
     inlines = [OrganizationNameInline, DesignationInline, OrganizationMembershipInline]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "native_name", "slug", "kind", "is_public"]}),
-        ("About", {"fields": ["summary", "country", "website"]}),
-        ("Stories", {"fields": ["stories"]}),
-        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (gettext_lazy("About"), {"fields": ["summary", "country", "website"]}),
+        (gettext_lazy("Stories"), {"fields": ["stories"]}),
+        (gettext_lazy("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("memberships"))
 
-    @admin.display(description="members", ordering="member_count")
+    @admin.display(description=gettext_lazy("members"), ordering="member_count")
     def member_count(self, organization):
         return organization.member_count
 

@@ -31,27 +31,27 @@ from people.names import search_terms
 # In prison now: certainly, or possibly (a release window that straddles today, or one that
 # cannot be worked out): cases/release.py.
 STATUS_CHOICES = [
-    ("imprisoned", "In prison now"),
+    ("imprisoned", gettext_lazy("In prison now")),
     ("maybe_imprisoned", gettext_lazy("May be in prison now")),
 ]
 
 
 class PersonFilter(FacetedFilterSet):
     organization = django_filters.ModelMultipleChoiceFilter(
-        label="Organization",
+        label=gettext_lazy("Organization"),
         queryset=Organization.objects.public(),
         to_field_name="slug",
         method="filter_organization",
         error_messages={"invalid_choice": UNKNOWN_ORGANIZATION},
     )
     sentence = django_filters.MultipleChoiceFilter(
-        label="Sentence",
+        label=gettext_lazy("Sentence"),
         choices=SentencePart.Kind.choices,
         method="filter_sentence",
         error_messages={"invalid_choice": UNKNOWN_SENTENCE},
     )
     status = django_filters.ChoiceFilter(
-        label="Status",
+        label=gettext_lazy("Status"),
         choices=STATUS_CHOICES,
         method="filter_status",
         empty_label=None,
@@ -69,16 +69,18 @@ class PersonFilter(FacetedFilterSet):
         error_messages={"invalid_choice": UNKNOWN_RECOGNISED},
     )
     country = CodeListFilter(
-        label="Country",
+        label=gettext_lazy("Country"),
         valid_values=COUNTRY_CODES,
         label_of=country_name,
         method="filter_country",
         error_messages={"invalid_choice": UNKNOWN_COUNTRY},
     )
     q = FreeTextFilter(
-        label="Name",
+        label=gettext_lazy("Name"),
         method="filter_name",
-        help_text="Any spelling, Latin or Cyrillic. People whose name is not public are not found.",
+        help_text=gettext_lazy(
+            "Any spelling, Latin or Cyrillic. People whose name is not public are not found."
+        ),
     )
 
     # Filters that may keep most people (FacetedFilterSet.broad_filters).

@@ -7,6 +7,7 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -25,9 +26,9 @@ from people.names import normalise_name
 
 
 class Script(models.TextChoices):
-    LATIN = "latin", "Latin"
-    CYRILLIC = "cyrillic", "Cyrillic"
-    OTHER = "other", "Other"
+    LATIN = "latin", _("Latin")
+    CYRILLIC = "cyrillic", _("Cyrillic")
+    OTHER = "other", _("Other")
 
 
 def containing_every_term(model, terms):
@@ -359,15 +360,15 @@ class PersonQuerySet(models.QuerySet):
 
 class Person(models.Model):
     class NameStatus(models.TextChoices):
-        NAMED = "named", "Named"
-        NOT_REPORTED = "not_reported", "Name not reported"
-        WITHHELD = "withheld", "Name withheld"
+        NAMED = "named", _("Named")
+        NOT_REPORTED = "not_reported", _("Name not reported")
+        WITHHELD = "withheld", _("Name withheld")
 
     name_status = models.CharField(
         max_length=12,
         choices=NameStatus.choices,
         default=NameStatus.NAMED,
-        help_text=(
+        help_text=_(
             "Withheld: we know the name but must not publish it. The name, photo, birth date, "
             "summary and alternate names then never appear on public pages. Not reported: the "
             "sources do not name this person; they still count in every number."
@@ -376,13 +377,13 @@ class Person(models.Model):
     name = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The name in Latin letters as our stories spell it. Empty if not reported.",
+        help_text=_("The name in Latin letters as our stories spell it. Empty if not reported."),
     )
     native_name = models.CharField(
-        "name in native script",
+        _("name in native script"),
         max_length=200,
         blank=True,
-        help_text="The name in the person's own script, e.g. Cyrillic.",
+        help_text=_("The name in the person's own script, e.g. Cyrillic."),
     )
     sort_name = models.CharField(
         _("sort name"),
@@ -398,15 +399,15 @@ class Person(models.Model):
         max_length=100,
         unique=True,
         blank=True,
-        help_text=(
+        help_text=_(
             "Web address. Filled in from the name; people whose name is withheld or not "
             "reported get a neutral address that says nothing about them."
         ),
     )
     birth_date = PartialDateField(
-        null=True, blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD, as precise as known."
+        null=True, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD, as precise as known.")
     )
-    country = CountryField(blank=True, db_index=True, help_text="Country of citizenship.")
+    country = CountryField(blank=True, db_index=True, help_text=_("Country of citizenship."))
     occupation = models.CharField(
         _("occupation"),
         max_length=200,
@@ -417,21 +418,21 @@ class Person(models.Model):
         upload_to="people/%Y/",
         blank=True,
         validators=[validate_image_upload],
-        help_text="JPEG, PNG or WebP, at most 10 MB. Location and camera data are removed.",
+        help_text=_("JPEG, PNG or WebP, at most 10 MB. Location and camera data are removed."),
     )
     photo_credit = models.CharField(max_length=200, blank=True)
-    summary = models.TextField(blank=True, help_text="A short public biography.")
+    summary = models.TextField(blank=True, help_text=_("A short public biography."))
     is_public = models.BooleanField(
-        "public",
+        _("public"),
         default=False,
         db_index=True,
-        help_text="Shown on the public site. Leave unticked while the record is being checked.",
+        help_text=_("Shown on the public site. Leave unticked while the record is being checked."),
     )
     stories = models.ManyToManyField(
         "newsroom.Article",
         blank=True,
         related_name="people",
-        help_text="Our stories about this person.",
+        help_text=_("Our stories about this person."),
     )
     search_name = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -441,7 +442,7 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
         permissions = [("publish_person", "Can make people public or not public")]
         # On PostgreSQL also person_public_order_idx (migration 0009), the public order.
         indexes = [models.Index(Lower("name"), name="person_name_lower_idx")]
@@ -451,8 +452,11 @@ class Person(models.Model):
         if self.name_status == self.NameStatus.NAMED:
             return self.name
         if self.name_status == self.NameStatus.WITHHELD:
-            return f"{self.name or 'Unnamed'} [name withheld, {self.slug}]"
-        return f"Name not reported ({self.slug})"
+            return gettext("%(name)s [name withheld, %(slug)s]") % {
+                "name": self.name or gettext("Unnamed"),
+                "slug": self.slug,
+            }
+        return gettext("Name not reported (%(slug)s)") % {"slug": self.slug}
 
     def save(self, *args, **kwargs):
         # Only a public, named person has an address made from the name.
@@ -505,7 +509,7 @@ class Person(models.Model):
 
     def clean(self):
         if self.name_status != self.NameStatus.NOT_REPORTED and not self.name.strip():
-            raise ValidationError({"name": "Enter the name, or mark it as not reported."})
+            raise ValidationError({"name": _("Enter the name, or mark it as not reported.")})
 
     @property
     def is_named(self):
@@ -556,7 +560,7 @@ class AlternateName(models.Model):
     name = models.CharField(max_length=200)
     script = models.CharField(max_length=10, choices=Script.choices, default=Script.LATIN)
     language = models.CharField(
-        max_length=10, blank=True, help_text="Language code if it matters, e.g. kk, ru, en."
+        max_length=10, blank=True, help_text=_("Language code if it matters, e.g. kk, ru, en.")
     )
     search_name = models.TextField(editable=False, blank=True)
 
@@ -651,38 +655,38 @@ class OrganizationQuerySet(models.QuerySet):
 
 class Organization(models.Model):
     class Kind(models.TextChoices):
-        PARTY = "party", "Political party"
-        MOVEMENT = "movement", "Movement"
-        NGO = "ngo", "Non-governmental organization"
-        MEDIA = "media", "Media"
-        COURT = "court", "Court"
-        GOVERNMENT = "government", "Government body"
-        COMPANY = "company", "Company"
-        OTHER = "other", "Other"
+        PARTY = "party", _("Political party")
+        MOVEMENT = "movement", _("Movement")
+        NGO = "ngo", _("Non-governmental organization")
+        MEDIA = "media", _("Media")
+        COURT = "court", _("Court")
+        GOVERNMENT = "government", _("Government body")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200)
     short_name = models.CharField(
-        max_length=50, blank=True, help_text="Abbreviation readers know, e.g. DVK."
+        max_length=50, blank=True, help_text=_("Abbreviation readers know, e.g. DVK.")
     )
-    native_name = models.CharField("name in native script", max_length=200, blank=True)
+    native_name = models.CharField(_("name in native script"), max_length=200, blank=True)
     slug = models.SlugField(
-        max_length=100, unique=True, help_text="Web address. Filled in from the name."
+        max_length=100, unique=True, help_text=_("Web address. Filled in from the name.")
     )
     kind = models.CharField(max_length=12, choices=Kind.choices, db_index=True)
     country = CountryField(blank=True, db_index=True)
     summary = models.TextField(blank=True)
     website = HttpsURLField(max_length=300, blank=True)
     is_public = models.BooleanField(
-        "public",
+        _("public"),
         default=False,
         db_index=True,
-        help_text="Shown on the public site. Leave unticked while the record is being checked.",
+        help_text=_("Shown on the public site. Leave unticked while the record is being checked."),
     )
     stories = models.ManyToManyField(
         "newsroom.Article",
         blank=True,
         related_name="organizations",
-        help_text="Our stories about this organization.",
+        help_text=_("Our stories about this organization."),
     )
     search_name = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -829,14 +833,16 @@ class Membership(models.Model):
         Organization, on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(
-        max_length=100, blank=True, help_text="E.g. leader, activist, member, chair."
+        max_length=100, blank=True, help_text=_("E.g. leader, activist, member, chair.")
     )
-    start_date = PartialDateField(null=True, blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD.")
-    end_date = PartialDateField(null=True, blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD.")
+    start_date = PartialDateField(
+        null=True, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD.")
+    )
+    end_date = PartialDateField(null=True, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD."))
     has_ended = models.BooleanField(
-        "ended",
+        _("ended"),
         default=False,
-        help_text="Tick when the membership is over, even if the end date is not known.",
+        help_text=_("Tick when the membership is over, even if the end date is not known."),
     )
     source = models.ForeignKey(
         "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -853,31 +859,38 @@ class Membership(models.Model):
                 | models.Q(start_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="membership_ends_after_start",
-                violation_error_message="The membership cannot end before it starts.",
+                violation_error_message=_("The membership cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True) | models.Q(has_ended=True),
                 name="membership_with_end_date_has_ended",
-                violation_error_message="A membership with an end date has ended: tick “ended”.",
+                violation_error_message=_("A membership with an end date has ended: tick “ended”."),
             ),
         ]
 
     def __str__(self):
         role = f", {self.role}" if self.role else ""
-        return f"{self.person} in {self.organization}{role}"
+        return gettext("%(person)s in %(organization)s%(role)s") % {
+            "person": self.person,
+            "organization": self.organization,
+            "role": role,
+        }
 
     def period(self):
         """The dates as known: "since March 2018", "2015 to 2019", "ended", ""."""
         start, end = self.start_date, self.end_date
         if start and end:
-            return f"{start.display()} to {end.display()}"
+            return gettext("%(start)s to %(end)s") % {
+                "start": start.display(),
+                "end": end.display(),
+            }
         if start:
             if self.has_ended:
-                return f"from {start.display()}, ended"
-            return f"since {start.display()}"
+                return gettext("from %(start)s, ended") % {"start": start.display()}
+            return gettext("since %(start)s") % {"start": start.display()}
         if end:
-            return f"until {end.display()}"
-        return "ended" if self.has_ended else ""
+            return gettext("until %(end)s") % {"end": end.display()}
+        return gettext("ended") if self.has_ended else ""
 
 
 class RecognitionQuerySet(models.QuerySet):
@@ -956,7 +969,10 @@ class Recognition(models.Model):
         verbose_name_plural = _("recognitions")
 
     def __str__(self):
-        return f"{self.person} recognised by {self.organization}"
+        return gettext("%(person)s recognised by %(organization)s") % {
+            "person": self.person,
+            "organization": self.organization,
+        }
 
 
 class DesignationQuerySet(models.QuerySet):
@@ -968,26 +984,29 @@ class Designation(models.Model):
     """An authority's label on an organization, such as "extremist", on a possibly partial date."""
 
     class Label(models.TextChoices):
-        EXTREMIST = "extremist", "Extremist"
-        TERRORIST = "terrorist", "Terrorist"
-        FOREIGN_AGENT = "foreign_agent", "Foreign agent"
-        UNDESIRABLE = "undesirable", "Undesirable"
-        BANNED = "banned", "Banned"
-        OTHER = "other", "Other"
+        EXTREMIST = "extremist", _("Extremist")
+        TERRORIST = "terrorist", _("Terrorist")
+        FOREIGN_AGENT = "foreign_agent", _("Foreign agent")
+        UNDESIRABLE = "undesirable", _("Undesirable")
+        BANNED = "banned", _("Banned")
+        OTHER = "other", _("Other")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="designations"
     )
     label = models.CharField(max_length=15, choices=Label.choices, db_index=True)
     authority = models.CharField(
-        max_length=200, help_text="Who made the designation, e.g. a court or a ministry."
+        max_length=200, help_text=_("Who made the designation, e.g. a court or a ministry.")
     )
     country = CountryField(blank=True)
     designated_on = PartialDateField(
-        "date", null=True, blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD, as precise as known."
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("YYYY, YYYY-MM or YYYY-MM-DD, as precise as known."),
     )
     revoked_on = PartialDateField(
-        "revoked", null=True, blank=True, help_text="When the label was lifted, if it was."
+        _("revoked"), null=True, blank=True, help_text=_("When the label was lifted, if it was.")
     )
     source = models.ForeignKey(
         "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -1001,15 +1020,26 @@ class Designation(models.Model):
 
     def __str__(self):
         when = f", {self.designated_on.display()}" if self.designated_on else ""
-        return f"{self.organization} designated {self.get_label_display().lower()}{when}"
+        return gettext("%(organization)s designated %(label)s%(when)s") % {
+            "organization": self.organization,
+            "label": self.get_label_display().lower(),
+            "when": when,
+        }
 
     def describe(self):
         """ "designated extremist by Government of Kazakhstan, March 2018", at the date's real
         precision."""
-        when = self.designated_on.display() if self.designated_on else "date not reported"
-        text = f"designated {self.get_label_display().lower()} by {self.authority}, {when}"
+        when = self.designated_on.display() if self.designated_on else gettext("date not reported")
+        text = gettext("designated %(label)s by %(authority)s, %(date)s") % {
+            "label": self.get_label_display().lower(),
+            "authority": self.authority,
+            "date": when,
+        }
         if self.revoked_on:
-            text += f"; lifted {self.revoked_on.display()}"
+            text = gettext("%(designation)s; lifted %(date)s") % {
+                "designation": text,
+                "date": self.revoked_on.display(),
+            }
         return text
 
 

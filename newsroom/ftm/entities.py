@@ -23,6 +23,7 @@ from urllib.parse import urljoin
 
 from django.db.models import Prefetch
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
 from followthemoney import model
 
 from cases.models import Case
@@ -105,11 +106,13 @@ def timestamp(value):
 
 def recognition_line(recognition):
     """ "Recognised as a political prisoner by Viasna (2021-03): https://..."."""
-    when = partial_date(recognition.recognised_on) or "date not reported"
-    return (
-        f"Recognised as {recognition.get_kind_display()} by {recognition.organization.name} "
-        f"({when}): {recognition.source_url}"
-    )
+    when = partial_date(recognition.recognised_on) or gettext("date not reported")
+    return gettext("Recognised as %(kind)s by %(organization)s (%(date)s): %(url)s") % {
+        "kind": recognition.get_kind_display(),
+        "organization": recognition.organization.name,
+        "date": when,
+        "url": recognition.source_url,
+    }
 
 
 def country_code(country):
@@ -263,7 +266,9 @@ class EntityBuilder:
             description += f". {case.sentence_summary()}"
         entity.add("description", description)
         if case.verdict_date:
-            entity.add("notes", f"Verdict: {partial_date(case.verdict_date)}")
+            entity.add(
+                "notes", gettext("Verdict: %(date)s") % {"date": partial_date(case.verdict_date)}
+            )
         entity.add("sourceUrl", self.url(case))
         return entity
 
@@ -283,7 +288,10 @@ class EntityBuilder:
         entity.add("status", defendant.get_verdict_display())
         entity.add("summary", defendant.sentence_line())
         charges = "; ".join(str(charge) for charge in defendant.charges.all())
-        entity.add("description", f"Charges: {charges}" if charges else None)
+        entity.add(
+            "description",
+            gettext("Charges: %(charges)s") % {"charges": charges} if charges else None,
+        )
         entity.add("description", defendant.notes)
         entity.add("startDate", partial_date(defendant.arrest_date))
         entity.add("endDate", partial_date(defendant.release_date))

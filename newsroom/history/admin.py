@@ -124,7 +124,7 @@ class HistoryAdmin(VersionAdmin):
         previous, changes = version_changes(version, self.model)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Changes to {version.object_repr}",
+            "title": gettext("Changes to %(record)s") % {"record": version.object_repr},
             "subtitle": None,
             "opts": self.opts,
             "object_id": object_id,
@@ -210,7 +210,7 @@ class HistoryAdmin(VersionAdmin):
         list(self.model._default_manager.select_for_update().filter(pk=obj.pk).values("pk"))
         opened = self.opened_form(request)
         if opened is None:
-            return ["This form is out of date. Open the record again to edit it."]
+            return [gettext("This form is out of date. Open the record again to edit it.")]
         current_rows = self.edit_snapshot(request, obj)
         if current_rows == opened.rows:
             return []
@@ -232,12 +232,19 @@ class HistoryAdmin(VersionAdmin):
             newer = newer.filter(pk__gt=opened.version)
         for version in reversed(newer):
             revision = version.revision
-            who = revision.user.get_username() if revision.user else "someone"
+            who = revision.user.get_username() if revision.user else gettext("someone")
             when = date_format(localtime(revision.date_created), "DATETIME_FORMAT")
             comment = revision.get_comment()
-            errors.append(f"Saved by {who} on {when}" + (f" ({comment})" if comment else "."))
+            values = {"who": who, "when": when, "comment": comment}
+            errors.append(
+                gettext("Saved by %(who)s on %(when)s (%(comment)s)") % values
+                if comment
+                else gettext("Saved by %(who)s on %(when)s.") % values
+            )
         if not newer:
-            errors.append("The change was made outside the admin, so it has no history entry.")
+            errors.append(
+                gettext("The change was made outside the admin, so it has no history entry.")
+            )
         return errors
 
     def conflict_changes(self, request, obj, refused, context):

@@ -18,6 +18,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from reversion.models import Version
 from reversion.revisions import _get_options
 
@@ -51,17 +52,17 @@ def describe_value(model, field_name, raw):
     """A stored field value in the words an editor uses: labels of choices, names of links."""
     model_field = model._meta.get_field(field_name)
     if raw in (None, "", []):
-        return "(empty)"
+        return gettext("(empty)")
     if model_field.many_to_many:
         related = model_field.related_model._default_manager.filter(pk__in=raw)
-        return ", ".join(sorted(str(obj) for obj in related)) or "(empty)"
+        return ", ".join(sorted(str(obj) for obj in related)) or gettext("(empty)")
     if model_field.many_to_one or model_field.one_to_one:
         related = model_field.related_model._default_manager.filter(pk=raw).first()
-        return str(related) if related else f"(deleted record {raw})"
+        return str(related) if related else gettext("(deleted record %(pk)s)") % {"pk": raw}
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(raw, raw))
     if isinstance(model_field, models.BooleanField):
-        return "yes" if raw else "no"
+        return gettext("yes") if raw else gettext("no")
     if isinstance(model_field, PartialDateField):
         return model_field.to_python(raw).display()
     if isinstance(model_field, models.DateTimeField) and parse_datetime(str(raw)):
@@ -111,7 +112,8 @@ def compare_rows(before, after, main_key, labels=None):
         if model._meta.auto_created:
             label = link_label(model, old or new, main_key)
         elif key != main_key and labels.get(key):
-            label = f"{name} “{labels[key]}”"
+            # Translators: a record in a list of changes, "Person “Aigul Example”".
+            label = gettext("%(model)s “%(record)s”") % {"model": name, "record": labels[key]}
         if old is None and key != main_key:
             changes.append(RowChange(label, "added", key=key))
             continue
@@ -220,7 +222,10 @@ def link_label(through, row, main_key):
     for link_field in through._meta.concrete_fields:
         if link_field.many_to_one and link_field.related_model._meta.label_lower != main_key[0]:
             value = describe_value(through, link_field.name, row["fields"][link_field.name])
-            return f"{capfirst(link_field.related_model._meta.verbose_name)} “{value}”"
+            return gettext("%(model)s “%(record)s”") % {
+                "model": capfirst(link_field.related_model._meta.verbose_name),
+                "record": value,
+            }
     return capfirst(through._meta.verbose_name)
 
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,4 +48,4 @@ class ImportedRecord(models.Model):
         verbose_name_plural = _("imported records")
 
     def __str__(self):
-        return f"{self.file_name}, row {self.row_number}"
+        return gettext("%(file)s, row %(row)d") % {"file": self.file_name, "row": self.row_number}

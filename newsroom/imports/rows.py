@@ -27,7 +27,10 @@ SENTENCE_END_WORDS = {"detention", "life", "death", "unknown"}
 
 STATUS_WORDS = {
     **{value: value for value in Case.Status.values},
-    **{label.lower(): value for value, label in Case.Status.choices},
+    # With the values and the words below, every label of Case.Status in English ("On appeal"):
+    # the labels themselves are translated, and read here, at import, would be in whatever
+    # language was active then.
+    "on appeal": Case.Status.APPEAL,
     "convicted": Case.Status.SENTENCED,
     "under investigation": Case.Status.INVESTIGATION,
     "pending": Case.Status.TRIAL,
