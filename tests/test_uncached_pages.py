@@ -64,6 +64,18 @@ def test_requests_with_different_filters_answer_each_for_its_own(client, demo):
     assert [active.label for active in fine.context["active_filters"]] == ["Sentence: Fine"]
 
 
+# The alternate names that contain a word are read first, once, so that the name indexes answer
+# the match itself (PersonQuerySet.name_conditions): that read is not the match.
+ALTERNATE_NAMES_READ = 'SELECT "people_personname"."person_id" AS "person_id"'
+
+
+def matches_text(sql, pattern):
+    """Whether the statement matches the text: LIKE '%word%', or on SQLite the trigram table
+    asked for the word as a phrase (people/close_names.py names_containing)."""
+    phrase = '"' + pattern.strip("%").lower() + '"'
+    return (pattern in sql or phrase in sql) and not sql.startswith(ALTERNATE_NAMES_READ)
+
+
 @pytest.mark.parametrize(
     ("url", "query"), [(CASES_URL, "Almaty"), (PEOPLE_URL, "Begimbetov")], ids=["cases", "people"]
 )
@@ -73,7 +85,7 @@ def test_the_free_text_is_matched_once_per_request_not_per_facet(client, demo, u
     assert response.status_code == 200
     assert response.context["result_count"] >= 1
     pattern = f"%{query.lower() if url == PEOPLE_URL else query}%"
-    matching = [q["sql"] for q in queries.captured_queries if pattern in q["sql"]]
+    matching = [q["sql"] for q in queries.captured_queries if matches_text(q["sql"], pattern)]
     assert len(matching) == 1, matching
 
 
@@ -110,7 +122,7 @@ def test_a_text_hundreds_of_rows_match_is_matched_once_per_request_not_per_facet
             response = client.get(url, {"q": "Kairatov"})
         assert response.status_code == 200
         assert response.context["result_count"] == 600
-        matching = [q["sql"] for q in queries.captured_queries if pattern in q["sql"]]
+        matching = [q["sql"] for q in queries.captured_queries if matches_text(q["sql"], pattern)]
         assert len(matching) == 1, matching
 
 
