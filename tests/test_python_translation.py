@@ -131,13 +131,17 @@ def plain_messages(node):
     return [node] if plain_text(node) else []
 
 
-def called_name(call):
-    function = call.func
-    if isinstance(function, ast.Attribute):
-        return function.attr
-    if isinstance(function, ast.Name):
-        return function.id
+def last_name(node):
+    """The name a node ends in: `label` for `label` or `self.label`, else None."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
     return None
+
+
+def called_name(call):
+    return last_name(call.func)
 
 
 def is_message_call(call):
@@ -151,19 +155,7 @@ def is_message_call(call):
 
 
 def base_names(class_node):
-    for base in class_node.bases:
-        if isinstance(base, ast.Attribute):
-            yield base.attr
-        elif isinstance(base, ast.Name):
-            yield base.id
-
-
-def target_name(target):
-    if isinstance(target, ast.Attribute):
-        return target.attr
-    if isinstance(target, ast.Name):
-        return target.id
-    return None
+    return [name for name in map(last_name, class_node.bases) if name]
 
 
 def choice_labels(node):
@@ -207,7 +199,7 @@ def untranslated_in_call(node):
 
 
 def untranslated_in_assignment(node, class_node):
-    for name in filter(None, map(target_name, node.targets)):
+    for name in filter(None, map(last_name, node.targets)):
         if class_node is not None and "AppConfig" in base_names(class_node) and name == "label":
             continue  # an app's label is its name in code, not a word
         if name in TEXT_KEYWORDS and plain_text(node.value):
