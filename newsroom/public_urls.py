@@ -22,6 +22,7 @@ urlpatterns = [
     path("pages/<slug:slug>/", views.PageDetailView.as_view(), name="page"),
     path("feeds/stories/", LatestStoriesFeed(), name="feed"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # For load balancers: is this app server able to serve (database and cache reachable)?
     path("healthz", health.healthz, name="healthz"),
 ]

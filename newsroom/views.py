@@ -1,8 +1,10 @@
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from cases.models import Case, Defendant
@@ -97,3 +99,10 @@ class ArticleShareImageView(StaffPreviewMixin, DetailView):
         if not self.is_preview:
             patch_cache_control(response, public=True, max_age=self.PUBLIC_MAX_AGE)
         return response
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico wherever a page names no icon (a feed, a JSON file); send
+    them to the site's icon, under its hashed name in production."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

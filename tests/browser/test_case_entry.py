@@ -80,10 +80,8 @@ def add_defendant_row(counting, index):
 
 
 def script_errors(page):
-    """Errors of the page's scripts and Content-Security-Policy refusals (the browser's request
-    for a favicon, which the site does not have, is not one)."""
-    console = [error for error in page.log.console_errors if "favicon.ico" not in error]
-    return page.log.page_errors + console
+    """Errors of the page's scripts, failed loads and Content-Security-Policy refusals."""
+    return page.log.page_errors + page.log.console_errors
 
 
 def report(name, counting):
