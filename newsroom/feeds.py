@@ -26,7 +26,7 @@ class AtomFeedWithContent(Atom1Feed):
 
 def correction_line(correction):
     return gettext("Correction (%(date)s): %(text)s") % {
-        "date": format_date(correction.published_at, "j F Y"),
+        "date": format_date(correction.published_at, "j E Y"),
         "text": correction.text,
     }
 
@@ -73,7 +73,7 @@ class LatestStoriesFeed(Feed):
             (
                 (
                     gettext("Correction (%(date)s):")
-                    % {"date": format_date(c.published_at, "j F Y")},
+                    % {"date": format_date(c.published_at, "j E Y")},
                     c.text,
                 )
                 for c in item.corrections.all()

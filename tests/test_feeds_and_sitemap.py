@@ -1,12 +1,12 @@
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsroom.models import Article
 from people.models import Person
@@ -226,6 +226,16 @@ def test_a_correction_appears_in_the_entry_and_updates_it(client):
     day = f"{corrected_at.day} {corrected_at:%B %Y}"
     assert f"Correction ({day}): The court was in Almaty." in entry.findtext(ATOM + "summary")
     assert "The court was in Almaty." in entry.findtext(ATOM + "content")
+
+
+def test_a_correction_s_date_in_russian_names_the_month_as_a_date_says_it(client):
+    story = ArticleFactory(publish_at=datetime(2024, 1, 10, 12, tzinfo=UTC))
+    corrected_at = datetime(2024, 1, 12, 12, tzinfo=UTC)
+    CorrectionFactory(article=story, published_at=corrected_at, text="The court was in Almaty.")
+    with translation.override("ru"):
+        entry = entry_for(get_feed(client), story)
+    assert "(12 января 2024)" in entry.findtext(ATOM + "summary")
+    assert "(12 января 2024)" in entry.findtext(ATOM + "content")
 
 
 def test_the_entry_content_is_the_sanitised_body(client):

@@ -4,6 +4,7 @@ attributes people read or hear (placeholder, aria-label, title, alt...), and num
 whose plural forms only a catalog knows. Each template is read token by token with Django's own
 Lexer, as the template engine reads it."""
 
+import datetime
 import re
 from pathlib import Path
 
@@ -15,7 +16,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from people.models import Person
-from tests.factories import CaseFactory, DefendantFactory, PersonFactory
+from tests.factories import (
+    ArticleFactory,
+    CaseFactory,
+    CorrectionFactory,
+    DefendantFactory,
+    PersonFactory,
+)
 from tests.page_helpers import links, page_text
 from tests.translation_catalogs import RUSSIAN_PLURALS, write_catalog
 
@@ -408,3 +415,23 @@ def test_a_person_page_counts_co_defendants_in_russian_plural_forms(
     for _ in range(count):
         DefendantFactory(case=case, person=PersonFactory(name_status=NOT_REPORTED, name=""))
     assert words in page_text(client.get(person.get_absolute_url()))
+
+
+@pytest.mark.parametrize(
+    ("language", "day"),
+    [("en", "12 January 2024"), ("ru", "12 января 2024")],
+    ids=["en", "ru"],
+)
+def test_a_story_s_dates_name_the_month_as_a_date_says_it(client, db, tmp_path, language, day):
+    """A date's month is in the form the language gives it after a day: Russian "12 января",
+    not the calendar heading's "Январь" (the stories, a story and its corrections)."""
+    noon = datetime.datetime(2024, 1, 12, 12, 0, tzinfo=datetime.UTC)
+    story = ArticleFactory(publish_at=noon)
+    CorrectionFactory(article=story, published_at=noon)
+    with translation.override(language):
+        story_list = client.get(reverse("newsroom:article_list"))
+        story_page = client.get(story.get_absolute_url())
+    assert story_list.status_code == story_page.status_code == 200
+    assert f">{day}</time>" in story_list.content.decode()
+    assert f">{day}, 12:00 UTC</time>" in story_page.content.decode()
+    assert f">{day}</time>: An earlier version" in story_page.content.decode()
