@@ -11,7 +11,7 @@ import re
 import pytest
 import time_machine
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -28,6 +28,7 @@ from tests.factories import (
     SentencePartFactory,
 )
 from tests.page_helpers import count_queries, page_text
+from tests.translation_catalogs import RUSSIAN_PLURALS, write_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +150,34 @@ def test_people_in_prison_over_time(client, records):
     assert by_month["2025-01"] == [2, 2]  # Anel, the unnamed; Boris (2025), the undated one
     assert by_month["2025-06"] == [1, 3]  # the unnamed's window began in March 2025
     assert by_month["today"] == [1, 2]  # Anel; Boris and the undated prisoner may be
-    assert "1 person is in prison now, and 2 more may be." in in_prison.summary
+    assert "1 person is in prison now. 2 more may be." in in_prison.summary
+
+
+def test_each_count_of_a_summary_takes_its_own_plural_form_in_russian(client, records, tmp_path):
+    """1 person in prison and 2 who may be: Russian says "человек" for the one and "человека"
+    for the two, which one message with both numbers could not."""
+    write_catalog(
+        tmp_path,
+        "ru",
+        {
+            ("%(count)s person is in prison now.", "%(count)s people are in prison now."): [
+                "%(count)s человек сейчас в заключении.",
+                "%(count)s человека сейчас в заключении.",
+                "%(count)s человек сейчас в заключении.",
+            ],
+            ("%(count)s more may be.", "%(count)s more may be."): [
+                "Ещё %(count)s человек, возможно, тоже.",
+                "Ещё %(count)s человека, возможно, тоже.",
+                "Ещё %(count)s человек, возможно, тоже.",
+            ],
+        },
+        RUSSIAN_PLURALS,
+    )
+    with override_settings(LOCALE_PATHS=[tmp_path]), translation.override("ru"):
+        in_prison = figures(get(client))["in-prison"]
+    assert in_prison.summary.startswith(
+        "1 человек сейчас в заключении. Ещё 2 человека, возможно, тоже."
+    )
 
 
 def test_sentences_by_year_and_kind_count_unnamed_and_withheld(client, records):

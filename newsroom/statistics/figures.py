@@ -104,11 +104,14 @@ def in_prison_over_time(cases, today=None):
         for day in days
     ]
     certain, maybe = counts[today]
+    # Each count in a sentence of its own, so that each takes its own plural form.
     summary = ngettext(
-        "%(certain)s person is in prison now, and %(maybe)s more may be.",
-        "%(certain)s people are in prison now, and %(maybe)s more may be.",
-        certain,
-    ) % {"certain": certain, "maybe": maybe}
+        "%(count)s person is in prison now.", "%(count)s people are in prison now.", certain
+    ) % {"count": certain}
+    if maybe:
+        summary += " " + ngettext("%(count)s more may be.", "%(count)s more may be.", maybe) % {
+            "count": maybe
+        }
     peak_day = max(days, key=lambda day: counts[day][0] + counts[day][1])
     if sum(counts[peak_day]) and peak_day != today:
         summary += " " + gettext(
@@ -164,14 +167,15 @@ def sentences_by_year(cases, defendants=None, few=False):
     total = sum(counts.values())
     undated = sum(total for (year, _), total in counts.items() if year is None)
     # One per convicted defendant: a person convicted in two cases has two sentences.
-    summary = ngettext("%(total)s sentence", "%(total)s sentences", total) % {"total": total}
     if years and years[0] is not None:
         dated_years = [year for year in years if year is not None]
-        summary += " " + gettext("in verdicts from %(first)s to %(last)s") % {
-            "first": dated_years[0],
-            "last": dated_years[-1],
-        }
-    summary += "."
+        summary = ngettext(
+            "%(total)s sentence in verdicts from %(first)s to %(last)s.",
+            "%(total)s sentences in verdicts from %(first)s to %(last)s.",
+            total,
+        ) % {"total": total, "first": dated_years[0], "last": dated_years[-1]}
+    else:
+        summary = ngettext("%(total)s sentence.", "%(total)s sentences.", total) % {"total": total}
     if undated:
         summary += " " + ngettext(
             "%(count)s of them in a verdict whose year was not reported.",
@@ -218,11 +222,11 @@ def prison_terms(cases, defendants=None):
     exact = sum(inside for inside, _ in (counts[bucket] for bucket in TERM_BUCKETS))
     ranged = any(reaches for _, reaches in (counts[bucket] for bucket in TERM_BUCKETS))
     summary = ngettext(
-        "%(count)s prison sentence lies wholly within one length band",
-        "%(count)s prison sentences lie wholly within one length band",
+        "%(count)s prison sentence lies wholly within one length band.",
+        "%(count)s prison sentences lie wholly within one length band.",
         exact,
     ) % {"count": exact}
-    summary += "; " + ngettext(
+    summary += " " + ngettext(
         "%(count)s term was not reported.", "%(count)s terms were not reported.", counts[None]
     ) % {"count": counts[None]}
     if ranged:
