@@ -1,7 +1,10 @@
+import functools
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
@@ -103,6 +106,11 @@ class ArticleShareImageView(StaffPreviewMixin, DetailView):
 
 @require_safe
 def favicon(request):
-    """Browsers ask for /favicon.ico wherever a page names no icon (a feed, a JSON file); send
-    them to the site's icon, under its hashed name in production."""
-    return HttpResponsePermanentRedirect(static("favicon.svg"))
+    """Browsers ask for /favicon.ico wherever a page names no icon (a feed, a JSON file): the
+    site's icon itself, since a redirect would be one more request for every such browser."""
+    return HttpResponse(favicon_svg(), content_type="image/svg+xml")
+
+
+@functools.cache
+def favicon_svg():
+    return Path(finders.find("favicon.svg")).read_bytes()

@@ -1,6 +1,7 @@
-"""The site's icon: named by every page, and found at /favicon.ico by browsers that look there
+"""The site's icon: named by every page, and served at /favicon.ico to browsers that look there
 (a browser's request for a missing icon is a 404 in its console on every page)."""
 
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -28,10 +29,11 @@ def test_the_admin_sign_in_page_names_the_site_s_icon(client):
     assert ICON_LINK in response.content.decode()
 
 
-def test_favicon_ico_sends_the_browser_to_the_icon_for_good(client):
+def test_favicon_ico_is_the_site_s_icon(client):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
-    assert response["Location"] == static("favicon.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content == Path(finders.find("favicon.svg")).read_bytes()
 
 
 def test_the_icon_is_an_svg_drawing():

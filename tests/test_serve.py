@@ -138,7 +138,7 @@ def test_make_serve_runs_the_demo_in_production_mode_with_hashed_compressed_stat
     assert "Content-Encoding" not in headers
     assert body == (PROJECT / "static/css/site.css").read_bytes()
 
-    # The icon, by its hashed name on the page and through /favicon.ico's redirect.
+    # The icon, by its hashed name on the page and at /favicon.ico.
     assert re.search(r'<link rel="icon" href="/static/favicon\.[0-9a-f]{12}\.svg"', page)
     status, headers, body = served.get("/favicon.ico")
     assert status == 200
