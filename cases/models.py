@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
-from django.utils.translation import gettext, ngettext, npgettext
+from django.utils.translation import gettext, ngettext, npgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -376,12 +376,16 @@ class Case(models.Model):
         MIXED = "mixed", _("Partly online")
         CLOSED = "closed", _("Closed to the public")
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
-        max_length=100, unique=True, help_text=_("Web address. Filled in from the title.")
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("Web address. Filled in from the title."),
     )
     court = models.ForeignKey(
         "people.Organization",
+        verbose_name=_("court"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -389,21 +393,31 @@ class Case(models.Model):
         limit_choices_to={"kind": "court"},
         help_text=_("Leave empty when the reports do not name the court."),
     )
-    city = models.CharField(max_length=100, blank=True)
-    country = CountryField(db_index=True)
-    status = models.CharField(max_length=15, choices=Status.choices, db_index=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = CountryField(_("country"), db_index=True)
+    status = models.CharField(
+        pgettext_lazy("stage of a court case", "status"),
+        max_length=15,
+        choices=Status.choices,
+        db_index=True,
+    )
     hearing_format = models.CharField(
-        max_length=10, choices=HearingFormat.choices, default=HearingFormat.UNKNOWN
+        _("hearing format"),
+        max_length=10,
+        choices=HearingFormat.choices,
+        default=HearingFormat.UNKNOWN,
     )
     verdict_date = PartialDateField(
+        _("verdict date"),
         null=True,
         blank=True,
         db_index=True,
         help_text=_("YYYY, YYYY-MM or YYYY-MM-DD. Leave empty when the date is not reported."),
     )
-    summary = models.TextField(blank=True)
+    summary = models.TextField(_("summary"), blank=True)
     organizations = models.ManyToManyField(
         "people.Organization",
+        verbose_name=_("organizations"),
         blank=True,
         related_name="cases",
         help_text=_("Organizations the case is about, e.g. the movement the defendants belong to."),
@@ -414,9 +428,15 @@ class Case(models.Model):
         blank=True,
         help_text=_("How many defendants the reports give, named or not."),
     )
-    sources = models.ManyToManyField("newsroom.Source", blank=True, related_name="cases")
+    sources = models.ManyToManyField(
+        "newsroom.Source",
+        verbose_name=pgettext_lazy("document that reports a fact", "sources"),
+        blank=True,
+        related_name="cases",
+    )
     stories = models.ManyToManyField(
         "newsroom.Article",
+        verbose_name=_("stories"),
         blank=True,
         related_name="cases",
         help_text=_("Our stories about this case."),
@@ -427,13 +447,15 @@ class Case(models.Model):
         db_index=True,
         help_text=_("Shown on the public site. Leave unticked while the record is being checked."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-verdict_date", "title"]
+        verbose_name = pgettext_lazy("court case", "case")
+        verbose_name_plural = pgettext_lazy("court case", "cases")
         permissions = [("publish_case", "Can make cases public or not public")]
         indexes = [
             # CaseQuerySet.published_cities(): the next city of a published case after another.
@@ -567,15 +589,24 @@ class Charge(models.Model):
         help_text=_("The country whose legal code this is, e.g. Belarus for its Criminal Code."),
     )
     legal_code = models.CharField(
-        max_length=200, blank=True, help_text=_("E.g. Criminal Code. Empty if not reported.")
+        _("legal code"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. Criminal Code. Empty if not reported."),
     )
     article = models.CharField(
-        max_length=50, blank=True, help_text=_("Article number, e.g. 405-2. Empty if not reported.")
+        pgettext_lazy("part of a legal code", "article"),
+        max_length=50,
+        blank=True,
+        help_text=_("Article number, e.g. 405-2. Empty if not reported."),
     )
     description = models.CharField(
-        max_length=300, help_text=_("The offence in plain words, e.g. extremism-related charges.")
+        _("description"),
+        max_length=300,
+        help_text=_("The offence in plain words, e.g. extremism-related charges."),
     )
     slug = models.SlugField(
+        _("slug"),
         max_length=100,
         unique=True,
         blank=True,
@@ -589,6 +620,8 @@ class Charge(models.Model):
 
     class Meta:
         ordering = ["description"]
+        verbose_name = pgettext_lazy("criminal charge", "charge")
+        verbose_name_plural = pgettext_lazy("criminal charge", "charges")
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "legal_code", "article", "description"], name="unique_charge"
@@ -975,26 +1008,43 @@ class Defendant(models.Model):
         ADMITS = "admits", _("Admits the charges")
         PARTLY = "partly", _("Admits some charges")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="defendants")
+    case = models.ForeignKey(
+        Case,
+        verbose_name=pgettext_lazy("court case", "case"),
+        on_delete=models.CASCADE,
+        related_name="defendants",
+    )
     person = models.ForeignKey(
         "people.Person",
+        verbose_name=_("person"),
         on_delete=models.PROTECT,
         related_name="defendants",
         help_text=_("Unnamed defendants are people too: add a person marked “name not reported”."),
     )
     position = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Order in the list of defendants.")
+        pgettext_lazy("order in a list", "position"),
+        default=0,
+        help_text=_("Order in the list of defendants."),
     )
     verdict = models.CharField(
-        max_length=10, choices=Verdict.choices, default=Verdict.PENDING, db_index=True
+        _("verdict"),
+        max_length=10,
+        choices=Verdict.choices,
+        default=Verdict.PENDING,
+        db_index=True,
     )
     in_absentia = models.BooleanField(
         _("tried in absentia"),
         default=False,
         help_text=_("Tried without being present, e.g. in exile."),
     )
-    plea = models.CharField(max_length=10, choices=Plea.choices, default=Plea.UNKNOWN)
-    charges = models.ManyToManyField(Charge, through="DefendantCharge", related_name="defendants")
+    plea = models.CharField(_("plea"), max_length=10, choices=Plea.choices, default=Plea.UNKNOWN)
+    charges = models.ManyToManyField(
+        Charge,
+        verbose_name=pgettext_lazy("criminal charge", "charges"),
+        through="DefendantCharge",
+        related_name="defendants",
+    )
     arrest_date = PartialDateField(
         _("arrest date"),
         null=True,
@@ -1002,7 +1052,10 @@ class Defendant(models.Model):
         help_text=_("When the person was detained in this case. YYYY, YYYY-MM or YYYY-MM-DD."),
     )
     release_date = PartialDateField(
-        null=True, blank=True, help_text=_("When the person was released, if they were.")
+        _("release date"),
+        null=True,
+        blank=True,
+        help_text=_("When the person was released, if they were."),
     )
     release_reason = models.CharField(
         _("reason for release"),
@@ -1029,13 +1082,19 @@ class Defendant(models.Model):
             "Only when the term is counted from its own start. YYYY, YYYY-MM or YYYY-MM-DD."
         ),
     )
-    notes = models.TextField(blank=True, help_text=_("Public notes on this defendant."))
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Public notes on this defendant."))
     source = models.ForeignKey(
-        "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "newsroom.Source",
+        verbose_name=pgettext_lazy("document that reports a fact", "source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Worked out by refresh_release_bounds() (cases/release.py) on every save of the defendant,
     # its case or its sentence parts, so that "in prison on a day" is a plain SQL filter.
     prison_status = models.CharField(
+        _("prison status"),
         max_length=12,
         choices=PrisonStatus.choices,
         default="",
@@ -1043,18 +1102,28 @@ class Defendant(models.Model):
         editable=False,
         db_index=True,
     )
-    prison_months_min = models.PositiveSmallIntegerField(null=True, editable=False)
-    prison_months_max = models.PositiveSmallIntegerField(null=True, editable=False)
-    prison_started_from = models.DateField(null=True, editable=False)
-    prison_started_by = models.DateField(null=True, editable=False)
-    release_earliest = models.DateField(null=True, editable=False)
-    release_latest = models.DateField(null=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    prison_months_min = models.PositiveSmallIntegerField(
+        _("shortest prison term in months"), null=True, editable=False
+    )
+    prison_months_max = models.PositiveSmallIntegerField(
+        _("longest prison term in months"), null=True, editable=False
+    )
+    prison_started_from = models.DateField(
+        _("earliest possible start of the prison term"), null=True, editable=False
+    )
+    prison_started_by = models.DateField(
+        _("latest possible start of the prison term"), null=True, editable=False
+    )
+    release_earliest = models.DateField(_("earliest possible release"), null=True, editable=False)
+    release_latest = models.DateField(_("latest possible release"), null=True, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = DefendantQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "position", "pk"]
+        verbose_name = _("defendant")
+        verbose_name_plural = _("defendants")
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "person"],
@@ -1193,9 +1262,15 @@ class DefendantCharge(models.Model):
         ACQUITTED = "acquitted", _("Acquitted")
         DROPPED = "dropped", _("Dropped")
 
-    defendant = models.ForeignKey(Defendant, on_delete=models.CASCADE)
-    charge = models.ForeignKey(Charge, on_delete=models.PROTECT)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    defendant = models.ForeignKey(Defendant, verbose_name=_("defendant"), on_delete=models.CASCADE)
+    charge = models.ForeignKey(
+        Charge,
+        verbose_name=pgettext_lazy("criminal charge", "charge"),
+        on_delete=models.PROTECT,
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
+    )
 
     class Meta:
         # Distinct from Charge's, so the admin index names each model once.
@@ -1280,9 +1355,14 @@ class SentencePart(models.Model):
         OTHER = "other", _("Other")
 
     defendant = models.ForeignKey(
-        Defendant, on_delete=models.CASCADE, related_name="sentence_parts"
+        Defendant,
+        verbose_name=_("defendant"),
+        on_delete=models.CASCADE,
+        related_name="sentence_parts",
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(
+        pgettext_lazy("kind of penalty", "kind"), max_length=20, choices=Kind.choices
+    )
     term_min_months = models.PositiveSmallIntegerField(
         _("term, shortest (months)"),
         null=True,
@@ -1298,9 +1378,20 @@ class SentencePart(models.Model):
     hours_per_year = models.PositiveSmallIntegerField(
         _("hours a year"), null=True, blank=True, help_text=_("For compulsory labour.")
     )
-    fine_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_amount = models.DecimalField(
+        # Translators: a fine as a penalty, a sum a court orders paid.
+        _("fine amount"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
     fine_currency = models.CharField(
-        max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. KZT.")
+        # Translators: the currency of a fine, a sum a court orders paid.
+        _("fine currency"),
+        max_length=3,
+        blank=True,
+        help_text=_("ISO 4217 code, e.g. KZT."),
     )
     fine_unit = models.CharField(
         _("fine counted in"),
@@ -1317,13 +1408,18 @@ class SentencePart(models.Model):
         help_text=_("For prison terms: the kind of colony or prison, when reported."),
     )
     conditions = models.TextField(
-        blank=True, help_text=_("Restrictions in plain words, e.g. may not leave the city.")
+        # Translators: the restrictions a sentence imposes, such as not leaving a city.
+        _("conditions"),
+        blank=True,
+        help_text=_("Restrictions in plain words, e.g. may not leave the city."),
     )
 
     objects = SentencePartQuerySet.as_manager()
 
     class Meta:
         ordering = ["defendant", "pk"]
+        verbose_name = pgettext_lazy("one penalty of a court's sentence", "sentence part")
+        verbose_name_plural = pgettext_lazy("one penalty of a court's sentence", "sentence parts")
         indexes = [
             models.Index(
                 fields=["kind", "term_min_months", "term_max_months"], name="sentence_kind_term_idx"
@@ -1452,14 +1548,27 @@ class CaseEvent(models.Model):
         STATEMENT = "statement", _("Statement")
         OTHER = "other", _("Other")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    date = PartialDateField(
-        null=True, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD. Empty if not reported.")
+    case = models.ForeignKey(
+        Case,
+        verbose_name=pgettext_lazy("court case", "case"),
+        on_delete=models.CASCADE,
+        related_name="events",
     )
-    description = models.TextField(blank=True)
+    kind = models.CharField(
+        pgettext_lazy("kind of event in a court case", "kind"),
+        max_length=10,
+        choices=Kind.choices,
+    )
+    date = PartialDateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("YYYY, YYYY-MM or YYYY-MM-DD. Empty if not reported."),
+    )
+    description = models.TextField(_("description"), blank=True)
     defendant = models.ForeignKey(
         Defendant,
+        verbose_name=_("defendant"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -1468,6 +1577,7 @@ class CaseEvent(models.Model):
     )
     organization = models.ForeignKey(
         "people.Organization",
+        verbose_name=_("organization"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -1475,13 +1585,20 @@ class CaseEvent(models.Model):
         help_text=_("Who acted, if not the court: e.g. the group that issued a statement."),
     )
     source = models.ForeignKey(
-        "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "newsroom.Source",
+        verbose_name=pgettext_lazy("document that reports a fact", "source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = CaseEventQuerySet.as_manager()
 
     class Meta:
         ordering = [models.F("date").asc(nulls_last=True), "pk"]
+        verbose_name = pgettext_lazy("event in a court case", "case event")
+        verbose_name_plural = pgettext_lazy("event in a court case", "case events")
 
     def __str__(self):
         when = self.date.display() if self.date else gettext("date not reported")

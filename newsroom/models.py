@@ -5,7 +5,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.fields import HttpsURLField
@@ -190,26 +190,41 @@ class Article(models.Model):
         REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
 
-    headline = models.CharField(max_length=200)
+    headline = models.CharField(_("headline"), max_length=200)
     slug = models.SlugField(
+        # Translators: the last part of a web address, made of a record's name.
+        _("slug"),
         max_length=100,
         unique=True,
         help_text=_("The last part of the story's web address. Filled in from the headline."),
     )
     standfirst = models.TextField(
-        blank=True, help_text=_("One or two sentences under the headline that sum up the story.")
+        # Translators: the sentences under a story's headline that sum it up.
+        _("standfirst"),
+        blank=True,
+        help_text=_("One or two sentences under the headline that sum up the story."),
     )
     body = models.TextField(
+        _("body"),
         blank=True,
         help_text=_("The story, in Markdown: blank lines between paragraphs, ## for subheadings."),
     )
     dateline = models.CharField(
-        max_length=100, blank=True, help_text=_("Where the story is reported from, e.g. ALMATY.")
+        # Translators: where a story is reported from, printed before it.
+        _("dateline"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the story is reported from, e.g. ALMATY."),
     )
     byline = models.CharField(
-        max_length=200, blank=True, help_text=_("Who wrote the story, as readers should see it.")
+        # Translators: the line that names a story's author.
+        _("byline"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who wrote the story, as readers should see it."),
     )
     lead_image = models.ImageField(
+        _("lead image"),
         upload_to="stories/%Y/%m/",
         blank=True,
         validators=[validate_image_upload],
@@ -221,10 +236,14 @@ class Article(models.Model):
         blank=True,
         help_text=_("What the image shows, for readers who cannot see it."),
     )
-    lead_image_caption = models.CharField(max_length=300, blank=True)
-    lead_image_credit = models.CharField(max_length=200, blank=True)
+    lead_image_caption = models.CharField(_("lead image caption"), max_length=300, blank=True)
+    lead_image_credit = models.CharField(_("lead image credit"), max_length=200, blank=True)
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        pgettext_lazy("editing stage of a story", "status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
     )
     publish_at = models.DateTimeField(
         _("publish time"),
@@ -233,10 +252,11 @@ class Article(models.Model):
         db_index=True,
         help_text=_("When the story goes public. A time in the future schedules it."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -351,12 +371,19 @@ class Article(models.Model):
 
 
 class Correction(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
-    published_at = models.DateTimeField(default=timezone.now)
-    text = models.TextField(help_text=_("What was wrong and what the story now says."))
+    article = models.ForeignKey(
+        Article,
+        verbose_name=pgettext_lazy("news story", "article"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
+    )
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    text = models.TextField(_("text"), help_text=_("What was wrong and what the story now says."))
 
     class Meta:
         ordering = ["published_at"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
 
     def __str__(self):
         return gettext("Correction to %(story)s on %(date)s") % {
@@ -389,26 +416,29 @@ class SourceQuerySet(models.QuerySet):
 class Source(models.Model):
     """A story or document that reports a fact: a sentence, a membership, a designation."""
 
-    title = models.CharField(max_length=300)
-    publisher = models.CharField(max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     url = HttpsURLField(_("web address"), max_length=500, blank=True)
     published_on = PartialDateField(
         _("publication date"), null=True, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD.")
     )
     article = models.ForeignKey(
         Article,
+        verbose_name=pgettext_lazy("news story", "article"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="cited_as",
         help_text=_("One of our own stories, when the fact was reported here."),
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(_("notes"), blank=True)
 
     objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
+        verbose_name = pgettext_lazy("document that reports a fact", "source")
+        verbose_name_plural = pgettext_lazy("document that reports a fact", "sources")
 
     def __str__(self):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
@@ -435,6 +465,7 @@ class Page(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
+        _("slug"),
         max_length=100,
         unique=True,
         help_text=_("The page's web address: “about” is the page at /about/."),
@@ -449,8 +480,8 @@ class Page(models.Model):
         default=False,
         help_text=_("Shown on the public site. Only editors publish."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PageQuerySet.as_manager()
 
@@ -478,11 +509,14 @@ class ContentVersion(models.Model):
     process's own memory: one row that every app process reads, so a change saved through one
     process makes the pages of all of them fresh. With a shared cache (Redis) it lives there."""
 
-    version = models.JSONField()
+    # Translators: a token that changes whenever the site's pages do (never shown to readers).
+    version = models.JSONField(_("version"))
 
     class Meta:
         # Written by the page cache only, never edited.
         default_permissions = ()
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
 
     def __str__(self):
         return self.version.get("token", "")

@@ -7,7 +7,7 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -365,6 +365,9 @@ class Person(models.Model):
         WITHHELD = "withheld", _("Name withheld")
 
     name_status = models.CharField(
+        # Translators: whether the site may publish a person's name (named, withheld, not
+        # reported).
+        _("name status"),
         max_length=12,
         choices=NameStatus.choices,
         default=NameStatus.NAMED,
@@ -375,6 +378,7 @@ class Person(models.Model):
         ),
     )
     name = models.CharField(
+        _("name"),
         max_length=200,
         blank=True,
         help_text=_("The name in Latin letters as our stories spell it. Empty if not reported."),
@@ -396,6 +400,7 @@ class Person(models.Model):
         ),
     )
     slug = models.SlugField(
+        _("slug"),
         max_length=100,
         unique=True,
         blank=True,
@@ -405,9 +410,14 @@ class Person(models.Model):
         ),
     )
     birth_date = PartialDateField(
-        null=True, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD, as precise as known.")
+        _("birth date"),
+        null=True,
+        blank=True,
+        help_text=_("YYYY, YYYY-MM or YYYY-MM-DD, as precise as known."),
     )
-    country = CountryField(blank=True, db_index=True, help_text=_("Country of citizenship."))
+    country = CountryField(
+        _("country"), blank=True, db_index=True, help_text=_("Country of citizenship.")
+    )
     occupation = models.CharField(
         _("occupation"),
         max_length=200,
@@ -415,13 +425,14 @@ class Person(models.Model):
         help_text=_("What the person does, as reports describe it: blogger, journalist, lawyer."),
     )
     photo = models.ImageField(
+        _("photo"),
         upload_to="people/%Y/",
         blank=True,
         validators=[validate_image_upload],
         help_text=_("JPEG, PNG or WebP, at most 10 MB. Location and camera data are removed."),
     )
-    photo_credit = models.CharField(max_length=200, blank=True)
-    summary = models.TextField(blank=True, help_text=_("A short public biography."))
+    photo_credit = models.CharField(_("photo credit"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("A short public biography."))
     is_public = models.BooleanField(
         _("public"),
         default=False,
@@ -430,18 +441,21 @@ class Person(models.Model):
     )
     stories = models.ManyToManyField(
         "newsroom.Article",
+        verbose_name=_("stories"),
         blank=True,
         related_name="people",
         help_text=_("Our stories about this person."),
     )
-    search_name = models.TextField(editable=False, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Translators: the names as searches compare them: lower case, in Latin letters.
+    search_name = models.TextField(_("search name"), editable=False, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
+        verbose_name = _("person")
         verbose_name_plural = _("people")
         permissions = [("publish_person", "Can make people public or not public")]
         # On PostgreSQL also person_public_order_idx (migration 0009), the public order.
@@ -557,12 +571,20 @@ class Person(models.Model):
 class AlternateName(models.Model):
     """Fields shared by the alternate names of people and organizations."""
 
-    name = models.CharField(max_length=200)
-    script = models.CharField(max_length=10, choices=Script.choices, default=Script.LATIN)
-    language = models.CharField(
-        max_length=10, blank=True, help_text=_("Language code if it matters, e.g. kk, ru, en.")
+    name = models.CharField(_("name"), max_length=200)
+    script = models.CharField(
+        pgettext_lazy("writing system", "script"),
+        max_length=10,
+        choices=Script.choices,
+        default=Script.LATIN,
     )
-    search_name = models.TextField(editable=False, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("Language code if it matters, e.g. kk, ru, en."),
+    )
+    search_name = models.TextField(_("search name"), editable=False, blank=True)
 
     class Meta:
         abstract = True
@@ -577,7 +599,9 @@ class AlternateName(models.Model):
 
 
 class PersonName(AlternateName):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="alternate_names")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="alternate_names"
+    )
 
     class Meta(AlternateName.Meta):
         # Distinct from OrganizationName's, so the admin index names each model once.
@@ -664,18 +688,29 @@ class Organization(models.Model):
         COMPANY = "company", _("Company")
         OTHER = "other", _("Other")
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(
-        max_length=50, blank=True, help_text=_("Abbreviation readers know, e.g. DVK.")
+        _("short name"),
+        max_length=50,
+        blank=True,
+        help_text=_("Abbreviation readers know, e.g. DVK."),
     )
     native_name = models.CharField(_("name in native script"), max_length=200, blank=True)
     slug = models.SlugField(
-        max_length=100, unique=True, help_text=_("Web address. Filled in from the name.")
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("Web address. Filled in from the name."),
     )
-    kind = models.CharField(max_length=12, choices=Kind.choices, db_index=True)
-    country = CountryField(blank=True, db_index=True)
-    summary = models.TextField(blank=True)
-    website = HttpsURLField(max_length=300, blank=True)
+    kind = models.CharField(
+        pgettext_lazy("kind of organization", "kind"),
+        max_length=12,
+        choices=Kind.choices,
+        db_index=True,
+    )
+    country = CountryField(_("country"), blank=True, db_index=True)
+    summary = models.TextField(_("summary"), blank=True)
+    website = HttpsURLField(_("website"), max_length=300, blank=True)
     is_public = models.BooleanField(
         _("public"),
         default=False,
@@ -684,18 +719,21 @@ class Organization(models.Model):
     )
     stories = models.ManyToManyField(
         "newsroom.Article",
+        verbose_name=_("stories"),
         blank=True,
         related_name="organizations",
         help_text=_("Our stories about this organization."),
     )
-    search_name = models.TextField(editable=False, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_name = models.TextField(_("search name"), editable=False, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         permissions = [("publish_organization", "Can make organizations public or not public")]
 
     def __str__(self):
@@ -781,7 +819,10 @@ class Organization(models.Model):
 
 class OrganizationName(AlternateName):
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="alternate_names"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="alternate_names",
     )
 
     class Meta(AlternateName.Meta):
@@ -828,31 +869,48 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="memberships"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     role = models.CharField(
-        max_length=100, blank=True, help_text=_("E.g. leader, activist, member, chair.")
+        _("role"),
+        max_length=100,
+        blank=True,
+        help_text=_("E.g. leader, activist, member, chair."),
     )
     start_date = PartialDateField(
-        null=True, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD.")
+        _("start date"), null=True, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD.")
     )
-    end_date = PartialDateField(null=True, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD."))
+    end_date = PartialDateField(
+        _("end date"), null=True, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD.")
+    )
     has_ended = models.BooleanField(
         _("ended"),
         default=False,
         help_text=_("Tick when the membership is over, even if the end date is not known."),
     )
     source = models.ForeignKey(
-        "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "newsroom.Source",
+        verbose_name=pgettext_lazy("document that reports a fact", "source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date", "pk"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)
@@ -930,9 +988,12 @@ class Recognition(models.Model):
         POLITICAL_PRISONER = "political_prisoner", _("a political prisoner")
         PERSECUTED = "persecuted", _("persecuted for their views")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="recognitions")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="recognitions"
+    )
     organization = models.ForeignKey(
         Organization,
+        verbose_name=_("organization"),
         on_delete=models.PROTECT,
         related_name="recognitions",
         help_text=_("Who recognised the person, e.g. Viasna or Memorial."),
@@ -959,7 +1020,7 @@ class Recognition(models.Model):
         blank=True,
         help_text=_("Optional: the organization's words, quoted briefly."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = RecognitionQuerySet.as_manager()
 
@@ -992,13 +1053,24 @@ class Designation(models.Model):
         OTHER = "other", _("Other")
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="designations"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="designations",
     )
-    label = models.CharField(max_length=15, choices=Label.choices, db_index=True)
+    label = models.CharField(
+        pgettext_lazy("what an authority calls an organization", "label"),
+        max_length=15,
+        choices=Label.choices,
+        db_index=True,
+    )
     authority = models.CharField(
-        max_length=200, help_text=_("Who made the designation, e.g. a court or a ministry.")
+        # Translators: the body that designated an organization, such as a court or a ministry.
+        _("authority"),
+        max_length=200,
+        help_text=_("Who made the designation, e.g. a court or a ministry."),
     )
-    country = CountryField(blank=True)
+    country = CountryField(_("country"), blank=True)
     designated_on = PartialDateField(
         _("date"),
         null=True,
@@ -1009,14 +1081,21 @@ class Designation(models.Model):
         _("revoked"), null=True, blank=True, help_text=_("When the label was lifted, if it was.")
     )
     source = models.ForeignKey(
-        "newsroom.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "newsroom.Source",
+        verbose_name=pgettext_lazy("document that reports a fact", "source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(_("notes"), blank=True)
 
     objects = DesignationQuerySet.as_manager()
 
     class Meta:
         ordering = ["designated_on", "pk"]
+        verbose_name = _("designation")
+        verbose_name_plural = _("designations")
 
     def __str__(self):
         when = f", {self.designated_on.display()}" if self.designated_on else ""
@@ -1058,7 +1137,12 @@ class MergedPerson(models.Model):
     but its own past versions stay in the history under its id: this row lets the survivor's
     admin page list them, so the survivor keeps the whole history of both records."""
 
-    survivor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merged_people")
+    survivor = models.ForeignKey(
+        Person,
+        verbose_name=pgettext_lazy("record others were merged into", "survivor"),
+        on_delete=models.CASCADE,
+        related_name="merged_people",
+    )
     merged_id = models.PositiveBigIntegerField(_("number of the merged record"))
     merged_at = models.DateTimeField(_("merged on"), auto_now_add=True)
 
@@ -1074,9 +1158,11 @@ class PersonRedirect(models.Model):
     """The address of a person merged into another (people/merging.py): the person page at
     `old_slug` answers 301 to the survivor's, when that reveals nothing (see `target`)."""
 
-    old_slug = models.SlugField(max_length=100, unique=True)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="redirects")
-    created_at = models.DateTimeField(auto_now_add=True)
+    old_slug = models.SlugField(_("old slug"), max_length=100, unique=True)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("address of a merged person")

@@ -12,10 +12,12 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.test import override_settings
 from django.utils import translation
+from django.utils.functional import Promise
 
-from cases.models import Defendant, SentencePart
+from cases.models import Case, Defendant, SentencePart
 from newsroom.partial_dates import PartialDate
 from people.models import Person
 from tests.admin_forms import admin_url
@@ -28,7 +30,7 @@ from tests.factories import (
     SentencePartFactory,
 )
 from tests.page_helpers import page_text
-from tests.translation_catalogs import RUSSIAN_PLURALS, write_catalog
+from tests.translation_catalogs import RUSSIAN_PLURALS, in_context, write_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("newsroom", "people", "cases")
@@ -269,6 +271,38 @@ def test_every_shown_string_in_the_python_code_is_translatable():
     assert not problems, "Untranslated text:\n" + "\n".join(problems)
 
 
+def project_models():
+    """The models the project's own code declares (newsroom.imports' too, whose app label is
+    "imports"), without Django's auto-created many-to-many tables."""
+    for model in apps.get_models():
+        if model.__module__.partition(".")[0] in APPS:
+            yield model
+
+
+def untranslated_names(model):
+    """What of the model's own names is not a lazy translation: a name Django made of the Python
+    name ("birth date"), which no catalog translates, or one written as plain text."""
+    options = model._meta
+    for option in ("verbose_name", "verbose_name_plural"):
+        # Django's default plural is lazy too, but it is the English name with an "s" added.
+        declared = option in options.original_attrs
+        if not declared or not isinstance(getattr(options, option), Promise):
+            yield f"{options.label}: Meta.{option}"
+    for field in [*options.concrete_fields, *options.many_to_many]:
+        if not field.auto_created and not isinstance(field.verbose_name, Promise):
+            yield f"{options.label}.{field.name}: verbose_name {field.verbose_name!r}"
+
+
+def test_every_model_and_field_name_is_translatable():
+    """A model or field that declares no verbose name gets one Django makes of its Python name,
+    which the admin's labels, column headers and filter titles, and the history's list of
+    changes, then show in English whatever the editor's language."""
+    models = list(project_models())
+    problems = [problem for model in models for problem in untranslated_names(model)]
+    assert len(models) > 20  # the walk found the project's models
+    assert not problems, "Names without a translation:\n" + "\n".join(problems)
+
+
 # Russian for strings that reach pages from the Python code only (models, filters, the admin).
 RUSSIAN = {
     # The people list's filters (people/filters.py) and an active filter's wording.
@@ -291,6 +325,12 @@ RUSSIAN = {
         "Имя в письменности самого человека, например кириллицей."
     ),
     "About": "Сведения",
+    # Names of fields that Django made of the Python names until they declared their own.
+    "birth date": "дата рождения",
+    "photo credit": "автор фотографии",
+    "verdict date": "дата приговора",
+    "hearing format": "формат заседания",
+    in_context("stage of a court case", "status"): "стадия",
     # A case page's count of defendants: a plural with a second number.
     ("%(count)d defendant, %(named)d named", "%(count)d defendants, %(named)d named"): [
         "%(count)d обвиняемый, из них %(named)d названы по имени",
@@ -362,6 +402,41 @@ def test_an_admin_form_s_labels_and_help_are_in_the_editor_s_language(editor_cli
     assert "Сведения" in text
     assert "Name in native script" not in text
     assert "e.g. Cyrillic" not in text
+
+
+def test_admin_labels_named_after_model_fields_are_in_the_editor_s_language(editor_client, russian):
+    """A field's name reaches the admin's forms, column headers and filter titles: with a
+    Russian catalog an editor reads them in Russian, the fields Django used to name after their
+    Python names ("birth date") too."""
+    person = PersonFactory(name="Anel Ospanova")
+    case = CaseFactory(title="Almaty trial", verdict_date=PartialDate(2024, 3))
+
+    person_form = editor_client.get(admin_url(Person, "change", person.pk))
+    case_form = editor_client.get(admin_url(Case, "change", case.pk))
+    case_list = editor_client.get(admin_url(Case, "changelist"))
+
+    for response in (person_form, case_form, case_list):
+        assert response.status_code == 200
+    person_text = page_text(person_form)
+    assert "Anel Ospanova" in person_text
+    assert "Дата рождения" in person_text  # labels, capitalised by the admin
+    assert "Автор фотографии" in person_text
+    for english in ["Birth date", "Photo credit"]:
+        assert english not in person_text, english
+    case_text = page_text(case_form)
+    assert "Almaty trial" in case_text
+    assert "Дата приговора" in case_text
+    assert "Формат заседания" in case_text
+    assert "Стадия" in case_text  # "status" in the sense the context gives it
+    for english in ["Verdict date", "Hearing format", "Status:"]:
+        assert english not in case_text, english
+    list_text = page_text(case_list)
+    assert "Almaty trial" in list_text
+    assert "Стадия" in list_text  # a column header
+    assert "Дата приговора" in list_text
+    assert "формат заседания" in list_text  # a filter's title ("By hearing format")
+    for english in ["Verdict date", "By hearing format", "By status"]:
+        assert english not in list_text, english
 
 
 def test_a_case_page_counts_defendants_with_the_language_s_plural_forms(client, db, russian):

@@ -9,6 +9,11 @@ RUSSIAN_PLURALS = (
 )
 
 
+def in_context(context, msgid):
+    """The catalog key of a message with a context (pgettext): the context, EOT, the message."""
+    return f"{context}\x04{msgid}"
+
+
 def write_catalog(locale_dir, language, messages, plural_forms):
     """Write locale_dir/<language>/LC_MESSAGES/django.mo. messages: {msgid: msgstr} and, for a
     plural, {(singular, plural): [one form per plural form]}."""

@@ -22,23 +22,33 @@ class ImportedRecord(models.Model):
     row_number = models.PositiveIntegerField(_("row"))
     source_url = models.URLField(_("source URL"), max_length=500, blank=True, db_index=True)
     # A digest of the row's values as mapped: the same row imported again changes nothing.
-    row_digest = models.CharField(max_length=64)
+    row_digest = models.CharField(_("row digest"), max_length=64)
     # The whole row as read, including columns no field holds (gender, photo URL).
-    values = models.JSONField(default=dict)
+    # Translators: the values of a row of an imported file, by column.
+    values = models.JSONField(_("values"), default=dict)
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="imported_records"
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="imported_records",
     )
     defendant = models.ForeignKey(
         "cases.Defendant",
+        verbose_name=_("defendant"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="imported_records",
     )
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    imported_at = models.DateTimeField(auto_now=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
 
     objects = ImportedRecordQuerySet.as_manager()
 
