@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest
-from django.template.defaultfilters import date as format_date
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
@@ -11,6 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from newsroom.filters import filter_query_string
 from newsroom.models import Article
+from newsroom.partial_dates import date_as_said
 
 FEED_LENGTH = 50
 
@@ -26,7 +26,7 @@ class AtomFeedWithContent(Atom1Feed):
 
 def correction_line(correction):
     return gettext("Correction (%(date)s): %(text)s") % {
-        "date": format_date(correction.published_at, "j E Y"),
+        "date": date_as_said(correction.published_at),
         "text": correction.text,
     }
 
@@ -72,8 +72,7 @@ class LatestStoriesFeed(Feed):
             "<p><strong>{}</strong> {}</p>",
             (
                 (
-                    gettext("Correction (%(date)s):")
-                    % {"date": format_date(c.published_at, "j E Y")},
+                    gettext("Correction (%(date)s):") % {"date": date_as_said(c.published_at)},
                     c.text,
                 )
                 for c in item.corrections.all()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core import checks, exceptions
 from django.db import models
+from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_ALT
 from django.utils.translation import gettext, gettext_lazy
 
@@ -109,6 +110,15 @@ class PartialDate:
 
     def __str__(self):
         return self.isoformat()
+
+
+def date_as_said(value):
+    """A date, or a moment's day in the current time zone, as a reader says it: through the
+    same message as PartialDate.display(), so that a translator puts day, month and year in
+    the language's order once for every date on the site."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return PartialDate.from_date(value).display()
 
 
 class PartialDateFormField(forms.CharField):

@@ -435,3 +435,29 @@ def test_a_story_s_dates_name_the_month_as_a_date_says_it(client, db, tmp_path, 
     assert f">{day}</time>" in story_list.content.decode()
     assert f">{day}, 12:00 UTC</time>" in story_page.content.decode()
     assert f">{day}</time>: An earlier version" in story_page.content.decode()
+
+
+def test_a_translator_puts_a_story_s_date_in_the_language_s_order(client, db, tmp_path):
+    """Kazakh says the year first ("2024 жылғы 12 қаңтар"). Story dates are said through the
+    same message as the partial dates of the records, so a catalog can reorder them: the story
+    list, a story's publication time, its corrections and the feed."""
+    write_catalog(
+        tmp_path,
+        "kk",
+        {"%(day)d %(month)s %(year)d": "%(year)d жылғы %(day)d %(month)s"},
+        "nplurals=2; plural=(n != 1);",
+    )
+    noon = datetime.datetime(2024, 1, 12, 12, 0, tzinfo=datetime.UTC)
+    story = ArticleFactory(publish_at=noon)
+    CorrectionFactory(article=story, published_at=noon)
+    with override_settings(LOCALE_PATHS=[tmp_path]), translation.override("kk"):
+        story_list = client.get(reverse("newsroom:article_list"))
+        story_page = client.get(story.get_absolute_url())
+        feed = client.get(reverse("newsroom:feed"))
+        month = translation.pgettext("alt. month", "January")
+    assert story_list.status_code == story_page.status_code == feed.status_code == 200
+    day = f"2024 жылғы 12 {month}"
+    assert f">{day}</time>" in story_list.content.decode()
+    assert f">{day}, 12:00 UTC</time>" in story_page.content.decode()
+    assert f">{day}</time>: An earlier version" in story_page.content.decode()
+    assert f"({day})" in feed.content.decode()
