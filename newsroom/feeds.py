@@ -24,11 +24,12 @@ class AtomFeedWithContent(Atom1Feed):
             handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
+def correction_heading(correction):
+    return gettext("Correction (%(date)s):") % {"date": date_as_said(correction.published_at)}
+
+
 def correction_line(correction):
-    return gettext("Correction (%(date)s): %(text)s") % {
-        "date": date_as_said(correction.published_at),
-        "text": correction.text,
-    }
+    return f"{correction_heading(correction)} {correction.text}"
 
 
 class LatestStoriesFeed(Feed):
@@ -70,13 +71,7 @@ class LatestStoriesFeed(Feed):
         corrections = format_html_join(
             "",
             "<p><strong>{}</strong> {}</p>",
-            (
-                (
-                    gettext("Correction (%(date)s):") % {"date": date_as_said(c.published_at)},
-                    c.text,
-                )
-                for c in item.corrections.all()
-            ),
+            ((correction_heading(c), c.text) for c in item.corrections.all()),
         )
         # body_html is the one sanitised rendering of the story body.
         content = format_html("{}{}", item.body_html, corrections)

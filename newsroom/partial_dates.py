@@ -116,8 +116,8 @@ def date_as_said(value):
     """A date, or a moment's day in the current time zone, as a reader says it: through the
     same message as PartialDate.display(), so that a translator puts day, month and year in
     the language's order once for every date on the site."""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     return PartialDate.from_date(value).display()
 
 
