@@ -47,7 +47,12 @@ from urllib.parse import urlsplit
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from benchmarks import HELLO_PATH, TEMPLATE_PAGE_PATH  # noqa: E402  (the project folder is on the path now)
+from benchmarks import (  # noqa: E402  (the project folder is on the path now)
+    HELLO_PATH,
+    LEAST_DETAIL_PAGE_PATH,
+    LEAST_DETAIL_PAGE_QUERIES,
+    TEMPLATE_PAGE_PATH,
+)
 
 SETTINGS_MODULE = "benchmarks.settings"
 # A database this large is measured against the full-size targets.
@@ -312,6 +317,10 @@ def pages():
         .first()
     )
     yield "plain template page, 20-item loop (no database)", TEMPLATE_PAGE_PATH
+    yield (
+        f"least detail page: {LEAST_DETAIL_PAGE_QUERIES} small ORM queries, the site's frame",
+        LEAST_DETAIL_PAGE_PATH,
+    )
     yield "home", "/"
     yield "story list", "/stories/"
     yield "story list, page 50", "/stories/?page=50"
@@ -363,6 +372,8 @@ DETAIL_VIEWS = {
     "people:detail",
     "organizations:detail",
     "cases:detail",
+    # Flagged against the detail pages' target, which it shows the reach of.
+    "benchmark-least-detail-page",
 }
 FILTERED_LIST_VIEWS = {"people:list", "cases:list"}
 SEARCH_VIEWS = {"newsroom:search"}

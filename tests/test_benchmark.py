@@ -80,7 +80,7 @@ def test_benchmark_reports_every_page_against_hello_and_stops_its_servers(tmp_pa
         "--repeat=1",
         # wrk takes whole seconds; its own path is checked below, in a second.
         "--load-tool=python",
-        "--only=person|case list, organization+prison",
+        "--only=least detail page|person|case list, organization+prison",
         "--hello-every=1",
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -88,6 +88,7 @@ def test_benchmark_reports_every_page_against_hello_and_stops_its_servers(tmp_pa
 
     header, rows = table_rows(report)
     assert header == COLUMNS
+    least, *rows = rows
     assert [row["page"] for row in rows] == ["person", "case list, organization+prison"]
     for row in rows:
         assert row["status"] == "200"
@@ -103,6 +104,11 @@ def test_benchmark_reports_every_page_against_hello_and_stops_its_servers(tmp_pa
         assert "failed" not in row["target"], row
     assert "uncached ≥ 0.1 " in rows[0]["target"]
     assert "uncached ≥ 0.04 " in rows[1]["target"]
+    # The reach of the detail pages' target: as many queries as a case page, nothing to show.
+    assert least["page"] == "least detail page: 8 small ORM queries, the site's frame"
+    assert (least["status"], least["queries"]) == ("200", "8")
+    assert RATIO.match(least["ratio uncached"]), least
+    assert least["target"].startswith("uncached ≥ 0.1 "), least
 
     assert re.search(r"^database: sqlite; size: demo \(", report, re.M)
     assert "DEBUG False" in report
@@ -114,7 +120,7 @@ def test_benchmark_reports_every_page_against_hello_and_stops_its_servers(tmp_pa
     assert hello, report
     assert all(int(figure.replace(",", "")) > 0 for figure in hello.groups())
     # Also between the two pages: each page's ratios are to the hello measured around it.
-    assert "; measured 3 times (every 1 pages)" in report
+    assert "; measured 4 times (every 1 pages)" in report
     assert re.search(r"^load average at the start: \d", report, re.M)
     assert re.search(r"^load average at the end: \d", report, re.M)
     assert re.search(r"^served: gunicorn, 2 sync workers; load from python, 8 conn", report, re.M)
