@@ -325,6 +325,35 @@ def test_with_the_database_down_pages_answer_503_with_retry_after_and_recover(
         assert "Database unavailable or too slow" in site.log_text()
 
 
+def test_with_redis_the_cached_pages_are_served_while_the_database_is_down(postgres, redis_server):
+    """The README's promise: pages a reader has asked for since the last change stay up from
+    Redis while the database is down (the content version lives in Redis too); a page not in the
+    cache is a 503 as without Redis, and the cache is used again once the database is back."""
+    with running_site(DATABASE_URL=postgres.url, REDIS_URL=redis_server.url) as site:
+        served = {}
+        for path in PUBLIC_PATHS:
+            site.get(path)  # a miss, which stores the page
+            answer = site.get(path)
+            assert (answer.status, answer.headers.get("X-Page-Cache")) == (200, "hit"), path
+            served[path] = answer.text
+        assert "Abai Begimbetov" in served["/people/abai-begimbetov/"]
+
+        postgres.stop()
+        try:
+            for path in PUBLIC_PATHS:
+                answer = site.get(path)
+                assert (answer.status, answer.headers.get("X-Page-Cache")) == (200, "hit"), path
+                assert answer.text == served[path], path
+            assert_unavailable(site.get("/people/askhat-zheksebaev/"), "a page never cached")
+        finally:
+            postgres.start()
+
+        answer = site.get("/people/askhat-zheksebaev/")
+        assert answer.status == 200
+        assert "Askhat Zheksebaev" in answer.text
+        assert site.get("/people/abai-begimbetov/").headers.get("X-Page-Cache") == "hit"
+
+
 def test_a_statement_past_the_timeout_is_cancelled_and_the_reader_gets_503(postgres):
     """A page whose query cannot finish in time (here: waiting on a table another session
     holds locked, as behind a long migration) is cut by PostgreSQL's statement timeout."""
